@@ -1,0 +1,37 @@
+# `make serve` and `make test` set everything up themselves on a fresh machine.
+# akhbar needs Python 3.12+ (hazm >= 0.12); the first suitable interpreter found is used.
+PYTHON ?= $(shell for p in python3.13 python3.12 /root/.pyenv/versions/3.1[2-9]*/bin/python $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python python3; do \
+	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; \
+	done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup build serve test lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "akhbar needs Python 3.12 or newer; install it (e.g. pyenv install 3.12) and retry." >&2; exit 1; }
+	@echo "using $(PYTHON)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+build: setup
+	$(BIN)/python build.py build
+
+serve: setup
+	$(BIN)/python build.py serve --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check akhbar tests bench build.py
+
+clean:
+	rm -rf output .output.new .output.old .cache .pytest_cache

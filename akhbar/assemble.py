@@ -1,0 +1,79 @@
+"""Assemble stage: rendered articles → `Site` (URLs, taxonomy terms, order), checking cross-article rules."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from .config import SiteConfig
+from .dates import format_jalali
+from .errors import Problem
+from .model import Article, RawArticle, RenderedBody, Site, Taxonomy, Term, TermRef
+from .slugs import term_slug, url_path
+
+
+def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]]) -> tuple[Site, list[Problem]]:
+    pairs = list(pairs)
+    problems = _duplicates(pairs)
+    display = _display_names(config, pairs)
+
+    articles: list[Article] = []
+    for raw, body in pairs:
+        terms = {}
+        for tax in config.taxonomies:
+            refs = []
+            for value in body.terms.get(tax.key, ()):
+                slug = term_slug(value)
+                if all(r.slug != slug for r in refs):
+                    refs.append(TermRef(tax.name, display[tax.name][slug], slug, url_path(tax.name, slug)))
+            terms[tax.name] = tuple(refs)
+        meta = raw.meta
+        articles.append(Article(
+            source=raw.source.rel, slug=meta.slug, url=url_path("news", meta.slug), title=body.title,
+            date=meta.date, date_text=format_jalali(meta.date, config.tz), lead=body.lead, html=body.html,
+            terms=terms, news_id=meta.news_id, draft=meta.draft, image=meta.image, extra=meta.extra,
+        ))
+    articles.sort(key=lambda a: (a.date.value, a.slug), reverse=True)
+
+    taxonomies = []
+    for tax in config.taxonomies:
+        members: dict[str, list[Article]] = defaultdict(list)
+        refs: dict[str, TermRef] = {}
+        for article in articles:
+            for ref in article.terms[tax.name]:
+                members[ref.slug].append(article)
+                refs[ref.slug] = ref
+        terms = sorted((Term(refs[s], tuple(a)) for s, a in members.items()),
+                       key=lambda t: (-len(t.articles), t.ref.slug))
+        taxonomies.append(Taxonomy(tax, tuple(terms)))
+    return Site(config, tuple(articles), tuple(taxonomies)), problems
+
+
+def _display_names(config: SiteConfig, pairs: list[tuple[RawArticle, RenderedBody]]) -> dict[str, dict[str, str]]:
+    """Per taxonomy, slug → the most used written form (ties: the first in sort order)."""
+    result = {}
+    for tax in config.taxonomies:
+        seen: dict[str, Counter[str]] = defaultdict(Counter)
+        for raw, body in pairs:
+            for name in body.terms.get(tax.key, ()):
+                seen[term_slug(name)][name] += 1
+        result[tax.name] = {slug: min(c, key=lambda n: (-c[n], n)) for slug, c in seen.items()}
+    return result
+
+
+def _duplicates(pairs: list[tuple[RawArticle, RenderedBody]]) -> list[Problem]:
+    problems = []
+    for attr, what in (("slug", "slug"), ("news_id", "news number")):
+        owners: dict[object, list[RawArticle]] = defaultdict(list)
+        for raw, _ in pairs:
+            value = getattr(raw.meta, attr)
+            if value is not None:
+                owners[value].append(raw)
+        for value, raws in owners.items():
+            if len(raws) > 1:
+                for raw in raws:
+                    others = ", ".join(r.source.rel for r in raws if r is not raw)
+                    line = raw.meta.lines.get(attr, 1)
+                    problems.append(Problem(raw.source.rel, line,
+                                            f"{what} {value!r} is also used by {others}; each article needs its own"))
+    return problems

@@ -1,0 +1,109 @@
+"""The command line: parse arguments, call one pipeline function, print problems. Nothing else prints."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config import load_config
+from .errors import AkhbarError, Problem
+
+EXIT_OK, EXIT_PROBLEMS = 0, 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="build.py", description="akhbar: the Persian news-archive site generator")
+    p.add_argument("--root", type=Path, default=Path("."), help="project folder (holds site_config.toml)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = sub.add_parser("build", help="build the whole site into output/")
+    b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    b.add_argument("--output", type=Path, help="output folder (default: output/)")
+
+    s = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild + reload on every change")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--drafts", action="store_true")
+    s.add_argument("--output", type=Path)
+
+    n = sub.add_parser("new", help="create content/<slug>.md with its front matter filled in")
+    n.add_argument("title")
+    n.add_argument("--slug")
+
+    f = sub.add_parser("fmt", help="rewrite articles in their normalized form (--check: only report)")
+    f.add_argument("--check", action="store_true", help="write nothing; print a diff and exit 1 if any file would change")
+    f.add_argument("paths", nargs="*", type=Path)
+
+    z = sub.add_parser("normalize", help="normalize plain text from FILE or standard input to standard output")
+    z.add_argument("file", nargs="?", type=Path)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    root = args.root.resolve()
+    try:
+        config = load_config(root)
+        if args.command == "build":
+            return _build(config, args)
+        if args.command == "serve":
+            from .serve import serve
+
+            return serve(config, args.host, args.port, args.output or root / "output", args.drafts)
+        if args.command == "new":
+            from .new import new_article
+
+            path = new_article(config, args.title, args.slug)
+            print(f"created {path.relative_to(root).as_posix()}")
+            return EXIT_OK
+        if args.command == "fmt":
+            from .fmt import run_fmt
+
+            return run_fmt(config, args.paths, check=args.check)
+        if args.command == "normalize":
+            return _normalize(config, args.file)
+    except AkhbarError as e:
+        for problem in e.problems:
+            print(problem, file=sys.stderr)
+        errors = sum(not p.warning for p in e.problems)
+        print(f"{errors} problem{'s' if errors != 1 else ''}; nothing was changed in the output.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        return 130
+    return EXIT_OK
+
+
+def _build(config, args: argparse.Namespace) -> int:
+    from .pipeline import build
+    from .progress import ProgressBar
+
+    bar = ProgressBar("building")
+    try:
+        report = build(config, args.output or config.root / "output", drafts=args.drafts, progress=bar)
+    finally:
+        bar.close()
+    for w in report.warnings:
+        print(w, file=sys.stderr)
+    print(f"{report.articles} articles, {report.pages} pages ({report.written} written, "
+          f"{report.removed} removed) in {report.seconds:.2f} s")
+    return EXIT_OK
+
+
+def _normalize(config, file: Path | None) -> int:
+    """Plain text, line by line, with the build's own settings: for scripts and pasted copy."""
+    from .normalize import TextNormalizer
+
+    normalizer = TextNormalizer(config.normalize)
+    if file is not None:
+        try:
+            lines = file.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as e:
+            raise AkhbarError(Problem(str(file), None, f"cannot read it as UTF-8 text ({e.__class__.__name__})")) from None
+    else:
+        sys.stdin.reconfigure(encoding="utf-8")
+        lines = sys.stdin.read().splitlines()
+    sys.stdout.reconfigure(encoding="utf-8")
+    for line in lines:
+        sys.stdout.write((normalizer.normalize(line) if config.normalize.enabled else line) + "\n")
+    return EXIT_OK

@@ -1,0 +1,238 @@
+"""`site_config.toml` → one frozen, validated `SiteConfig`.
+
+Every option is declared once in `_SCHEMA` (with its default); the README's reference table mirrors it.
+All problems are collected, each naming its key and line, then raised together.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import AkhbarError, Problem
+
+CONFIG_NAME = "site_config.toml"
+
+
+@dataclass(frozen=True)
+class TaxonomyConfig:
+    name: str  # URL segment and template key, e.g. "tags"
+    key: str  # front-matter key, e.g. "tags" or "section"
+    title: str  # Persian plural shown on the terms index
+    singular: str
+
+
+@dataclass(frozen=True)
+class NormalizeConfig:
+    enabled: bool = True
+    digits: str = "persian"  # or "as-written"
+    correct_spacing: bool = True
+    remove_diacritics: bool = True
+    remove_specials_chars: bool = True
+    decrease_repeated_chars: bool = True
+    persian_style: bool = True
+    unicodes_replacement: bool = True
+    seperate_mi: bool = True
+    restore_joints: bool = True  # put back lost zero-width non-joiners (see joints.py)
+    words: Path | None = None  # the project word list, resolved against the project folder
+
+
+DEFAULT_TAXONOMIES = (
+    TaxonomyConfig("tags", "tags", "برچسب‌ها", "برچسب"),
+    TaxonomyConfig("sections", "section", "سرویس‌ها", "سرویس"),
+    TaxonomyConfig("provinces", "province", "استان‌ها", "استان"),
+)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    title: str = "اخبار"
+    description: str = ""
+    base_url: str = "/"
+    theme: str = "default"
+    timezone: str = "Asia/Tehran"
+    page_size: int = 10
+    related_count: int = 4
+    taxonomies: tuple[TaxonomyConfig, ...] = DEFAULT_TAXONOMIES
+    normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under, always ending in '/' (e.g. '/akhbar/')."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def theme_dir(self) -> Path:
+        return self.root / "themes" / self.theme
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def _is_str(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+def _is_bool(v: Any) -> bool:
+    return isinstance(v, bool)
+
+
+def _is_pos_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v > 0
+
+
+def _is_base_url(v: Any) -> bool:
+    if not isinstance(v, str):
+        return False
+    parts = urlsplit(v)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) or (not parts.scheme and v.startswith("/"))
+
+
+def _is_zone(v: Any) -> bool:
+    try:
+        ZoneInfo(v)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return False
+    return True
+
+
+_Check = tuple[Callable[[Any], bool], str]
+
+_TOP: dict[str, _Check] = {
+    "title": (_is_str, "must be text"),
+    "description": (_is_str, "must be text"),
+    "base_url": (_is_base_url, 'must be an absolute URL such as "https://example.ir/akhbar/" or a path starting with "/"'),
+    "theme": (_is_str, "must be the name of a folder in themes/"),
+    "timezone": (_is_zone, 'must be an IANA time zone such as "Asia/Tehran"'),
+    "page_size": (_is_pos_int, "must be a whole number above 0"),
+    "related_count": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "must be a whole number, 0 or more"),
+}
+_NORMALIZE: dict[str, _Check] = {
+    "enabled": (_is_bool, "must be true or false"),
+    "digits": (lambda v: v in ("persian", "as-written"), 'must be "persian" or "as-written"'),
+    **{
+        k: (_is_bool, "must be true or false")
+        for k in (
+            "correct_spacing", "remove_diacritics", "remove_specials_chars", "decrease_repeated_chars",
+            "persian_style", "unicodes_replacement", "seperate_mi", "restore_joints",
+        )
+    },
+    "words": (_is_str, "must be the path of a word-list file, relative to the project folder"),
+}
+_TAXONOMY: dict[str, _Check] = {
+    "name": (lambda v: isinstance(v, str) and re.fullmatch(r"[a-z0-9-]+", v) is not None, "must be lower-case Latin letters, digits or '-'"),
+    "key": (_is_str, "must be a front-matter key"),
+    "title": (_is_str, "must be text"),
+    "singular": (_is_str, "must be text"),
+}
+
+
+def _line_of(text: str, key: str, table: str | None = None) -> int | None:
+    """Best-effort line of `key` (inside `[table]` when given): tomllib keeps no positions."""
+    lines = text.splitlines()
+    start = 0
+    if table:
+        header = re.compile(rf"^\s*\[+\s*{re.escape(table)}\s*\]+")
+        start = next((i for i, s in enumerate(lines) if header.match(s)), 0)
+        if not key:
+            return start + 1
+    pat = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    for i in range(start, len(lines)):
+        if pat.match(lines[i]):
+            return i + 1
+    return None
+
+
+def _check_table(data: dict, schema: dict[str, _Check], text: str, path: str, table: str | None,
+                 problems: list[Problem]) -> dict:
+    good = {}
+    for key, value in data.items():
+        where = f"[{table}] " if table else ""
+        if key not in schema:
+            known = ", ".join(sorted(schema))
+            problems.append(Problem(path, _line_of(text, key, table), f"unknown setting {where}{key!r}; known settings: {known}"))
+            continue
+        check, hint = schema[key]
+        if not check(value):
+            problems.append(Problem(path, _line_of(text, key, table), f"{where}{key} {hint} (found {value!r})"))
+            continue
+        good[key] = value
+    return good
+
+
+def load_config(root: Path) -> SiteConfig:
+    """Read and validate `root/site_config.toml`; a missing file means all defaults."""
+    path = root / CONFIG_NAME
+    rel = CONFIG_NAME
+    if not path.exists():
+        return SiteConfig(root=root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise AkhbarError(Problem(rel, None, "is not UTF-8 text; save it as UTF-8")) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"line (\d+)", str(e))
+        raise AkhbarError(Problem(rel, int(m.group(1)) if m else None, f"is not valid TOML: {e}")) from None
+
+    problems: list[Problem] = []
+    nested = {"normalize": data.pop("normalize", None), "taxonomies": data.pop("taxonomies", None)}
+    top = _check_table(data, _TOP, text, rel, None, problems)
+    if "base_url" in top and not top["base_url"].endswith("/"):
+        top["base_url"] += "/"
+
+    norm = NormalizeConfig()
+    if nested["normalize"] is not None:
+        if isinstance(nested["normalize"], dict):
+            good = _check_table(nested["normalize"], _NORMALIZE, text, rel, "normalize", problems)
+            if "words" in good:
+                good["words"] = root / good["words"]
+                if not good["words"].is_file():
+                    problems.append(Problem(rel, _line_of(text, "words", "normalize"),
+                                            f"[normalize] words: no file {good['words'].relative_to(root)}"))
+            norm = NormalizeConfig(**good)
+        else:
+            problems.append(Problem(rel, _line_of(text, "normalize"), "normalize must be a table: [normalize]"))
+
+    taxonomies = DEFAULT_TAXONOMIES
+    if nested["taxonomies"] is not None:
+        taxonomies = _taxonomies(nested["taxonomies"], text, rel, problems)
+
+    config = SiteConfig(root=root, normalize=norm, taxonomies=taxonomies, **top)
+    if not problems and not config.theme_dir.is_dir():
+        themes = ", ".join(sorted(p.name for p in (root / "themes").glob("*") if p.is_dir())) or "none"
+        problems.append(Problem(rel, _line_of(text, "theme"), f"unknown theme {config.theme!r}; themes/ holds: {themes}"))
+    if problems:
+        raise AkhbarError(problems)
+    return config
+
+
+def _taxonomies(value: Any, text: str, rel: str, problems: list[Problem]) -> tuple[TaxonomyConfig, ...]:
+    line = _line_of(text, "", "taxonomies")
+    if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
+        problems.append(Problem(rel, line, "taxonomies must be a list of [[taxonomies]] tables"))
+        return DEFAULT_TAXONOMIES
+    result = []
+    for table in value:
+        good = _check_table(table, _TAXONOMY, text, rel, "taxonomies", problems)
+        missing = [k for k in _TAXONOMY if k not in table]
+        if missing:
+            problems.append(Problem(rel, line, f"[[taxonomies]] is missing {', '.join(missing)}"))
+        elif len(good) == len(_TAXONOMY):
+            result.append(TaxonomyConfig(**good))
+    names = [t.name for t in result]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(Problem(rel, line, f"two taxonomies are named {name!r}"))
+    return tuple(result)

@@ -1,0 +1,153 @@
+"""The typed carriers that flow between pipeline stages. This module imports no stage.
+
+read → `RawArticle`; render body → `RenderedBody`; assemble → `Article`, `Term`, `Site`;
+paginate → `Pager`; render pages → `OutputFile`; write → `BuildReport`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from .config import SiteConfig, TaxonomyConfig
+from .dates import ArticleDate
+from .errors import Problem
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # absolute
+    rel: str  # as shown to the editor, e.g. "content/1397/qazvin.md"
+    text: str
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """Validated metadata, before normalization. `lines` maps each key to its line in the file."""
+
+    title: str
+    date: ArticleDate
+    slug: str
+    tags: tuple[str, ...] = ()
+    section: str | None = None
+    province: str | None = None
+    news_id: int | None = None
+    lead: str | None = None
+    draft: bool = False
+    image: str | None = None
+    normalize: bool = True
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    source: SourceFile
+    meta: FrontMatter
+    body: str
+    body_line: int  # line number of the body's first line in the file
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    """An article after normalization and Markdown: what the cache can keep per content hash."""
+
+    title: str
+    lead: str  # plain text: the front-matter lead, else the first paragraph
+    terms: Mapping[str, tuple[str, ...]]  # front-matter key of each taxonomy → its normalized values
+    html: str
+
+
+@dataclass(frozen=True)
+class TermRef:
+    taxonomy: str
+    name: str
+    slug: str
+    url: str  # site-relative, percent-encoded, e.g. "tags/%D9%85%D8%B3%DA%A9%D9%86/"
+
+
+@dataclass(frozen=True)
+class Article:
+    source: str  # path shown to the editor
+    slug: str
+    url: str  # site-relative, e.g. "news/64048/"
+    title: str
+    date: ArticleDate
+    date_text: str  # «۲۰ بهمن ۱۳۹۷، ساعت ۱۰:۳۰»
+    lead: str
+    html: str
+    terms: Mapping[str, tuple[TermRef, ...]]  # taxonomy name → terms
+    news_id: int | None = None
+    draft: bool = False
+    image: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def tags(self) -> tuple[TermRef, ...]:
+        return self.terms.get("tags", ())
+
+    def first(self, taxonomy: str) -> TermRef | None:
+        refs = self.terms.get(taxonomy, ())
+        return refs[0] if refs else None
+
+
+@dataclass(frozen=True)
+class Term:
+    ref: TermRef
+    articles: tuple[Article, ...]  # newest first
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    config: TaxonomyConfig
+    terms: tuple[Term, ...]  # by count, then name
+
+    @property
+    def url(self) -> str:
+        return f"{self.config.name}/"
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    articles: tuple[Article, ...]  # newest first
+    taxonomies: tuple[Taxonomy, ...]
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a paginated list; `number` counts from 1."""
+
+    number: int
+    total: int
+    items: tuple[Article, ...]
+    urls: tuple[str, ...]  # site-relative URL of every page, index 0 = page 1
+
+    @property
+    def url(self) -> str:
+        return self.urls[self.number - 1]
+
+    @property
+    def prev_url(self) -> str | None:
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.urls[self.number] if self.number < self.total else None
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    rel_path: str  # POSIX path under the output folder
+    data: bytes
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    articles: int
+    pages: int
+    written: int
+    removed: int
+    seconds: float
+    warnings: tuple[Problem, ...] = ()

@@ -1,0 +1,144 @@
+"""Persian text normalization that fixes copy and never damages what is not prose.
+
+hazm's `Normalizer` tokenizes on punctuation, so on raw text it tears URLs, e-mails, dates, decimals
+and Latin identifiers apart. Here every such token is first swapped for one private-use character
+(which hazm treats as an opaque word), hazm runs over what is left, and the tokens come back, their
+digits localized by the digit policy. hazm is imported only when a text has Arabic-script letters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from .config import NormalizeConfig
+from .digits import ARABIC, LATIN, PERSIAN
+
+if TYPE_CHECKING:
+    from hazm import Normalizer as HazmNormalizer
+
+_D = "[0-9۰-۹٠-٩]"
+_PUA_FIRST = 0xE000
+_PUA = "\ue000-\uf8ff"
+
+# Order matters: the first alternative that matches at a position wins.
+_TOKEN = re.compile(
+    "|".join(
+        f"(?P<{name}>{pattern})"
+        for name, pattern in (
+            ("keep", rf"\x02[^\x03]*\x03|[{_PUA}]"),  # Markdown's stash placeholders, stray private-use chars
+            ("url", r"(?:https?|ftp)://[^\s<>\"«»]+|(?<![\w.])www\.[^\s<>\"«»]+"),
+            ("email", r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
+            ("handle", r"(?<!\w)@[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*"),
+            ("hashtag", r"(?<!\w)#[^\s#.,،؛:;!؟?()«»\[\]{}\"']+"),
+            ("latin", r"[0-9]*[A-Za-z][A-Za-z0-9]*(?:[-_.:/+&'][A-Za-z0-9]+)*(?: [0-9]+(?![0-9]|[.,/:][0-9]))?"),
+            ("date", rf"{_D}{{1,4}}(?:/{_D}{{1,2}}/{_D}{{1,4}}|-{_D}{{1,2}}-{_D}{{1,4}}|\.{_D}{{1,2}}\.{_D}{{2,4}}(?!{_D}))"),
+            ("time", rf"{_D}{{1,2}}:{_D}{{2}}(?::{_D}{{2}})?(?!{_D})"),
+            ("phone", rf"\+{_D}{{1,3}}(?:[ -]{_D}{{1,4}}){{2,4}}(?!{_D})|0{_D}{{2,3}}-{_D}{{4,8}}(?!{_D})"),
+            ("number", rf"{_D}+(?:[,٬]{_D}{{3}})*(?:[.٫]{_D}+)?(?: ?[%٪])?"),
+        )
+    )
+)
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
+_PERSIAN_LETTER = re.compile("[آ-ی]")
+_LATIN_LETTER = re.compile("[A-Za-z]")
+_EDGES = re.compile(r"(\s*)(.*?)(\s*)", re.S)
+_TRAILING_PUNCT = ".,;:!?؟،؛'\"»)]}"
+# hazm's own special-character list minus U+0654 (the ezafe hamza of «شناسهٔ»), which we keep.
+_SPECIALS = re.compile(
+    "[\u0605\u0653\u0655-\u065f\u0670\u0610-\u0616\u0618-\u061a\u061e\u06d4\u06d6-\u06ed\u06fd\u06fe"
+    "\u08ad\u08d4-\u08ff\ufbb2-\ufbc1\ufc5e-\ufc63\ufcf2-\ufcf4\ufd3e\ufd3f\ufe70-\ufe72\ufe76-\ufe7f\ufdfa\ufdfb]"
+)
+_TO_PERSIAN = str.maketrans(LATIN + ARABIC, PERSIAN * 2)
+_ARABIC_TO_PERSIAN = str.maketrans(ARABIC, PERSIAN)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+
+
+def _trim_url(text: str) -> str:
+    """Sentence punctuation after a URL is not part of it; a ')' is, when the URL opened one."""
+    while text and text[-1] in _TRAILING_PUNCT:
+        if text[-1] == ")" and text.count("(") >= text.count(")"):
+            break
+        text = text[:-1]
+    return text
+
+
+def mask(text: str) -> tuple[str, list[Token]]:
+    """Swap every protected token for one private-use character; return the masked text and tokens."""
+    tokens: list[Token] = []
+    out: list[str] = []
+    pos = 0
+    while m := _TOKEN.search(text, pos):
+        kind, value = m.lastgroup or "keep", m.group()
+        if kind == "url":
+            value = _trim_url(value) or value
+        out.append(text[pos : m.start()])
+        out.append(chr(_PUA_FIRST + len(tokens)))
+        tokens.append(Token(kind, value))
+        pos = m.start() + len(value)
+    out.append(text[pos:])
+    return "".join(out), tokens
+
+
+def unmask(text: str, tokens: list[Token]) -> str:
+    if not tokens:
+        return text
+    return re.sub(f"[{_PUA}]", lambda m: tokens[ord(m.group()) - _PUA_FIRST].text, text)
+
+
+class TextNormalizer:
+    """Normalizes Persian prose. Build one per process: hazm's constructor loads its lexicons."""
+
+    def __init__(self, config: NormalizeConfig) -> None:
+        self.config = config
+
+    @cached_property
+    def _hazm(self) -> HazmNormalizer:
+        from hazm import Normalizer  # imported here: a warm build with nothing to normalize never pays for it
+
+        c = self.config
+        return Normalizer(
+            correct_spacing=c.correct_spacing,
+            remove_diacritics=c.remove_diacritics,
+            remove_specials_chars=False,  # done by _SPECIALS, which spares the ezafe hamza
+            decrease_repeated_chars=c.decrease_repeated_chars,
+            persian_style=c.persian_style,
+            persian_numbers=False,  # digits are localized per token, below
+            unicodes_replacement=c.unicodes_replacement,
+            seperate_mi=c.seperate_mi,
+        )
+
+    def normalize(self, text: str) -> str:
+        """Normalize one run of prose, keeping its leading and trailing whitespace."""
+        if not text or text.isspace():
+            return text
+        lead, core, trail = _EDGES.fullmatch(text).groups()  # type: ignore[union-attr]
+        masked, tokens = mask(core)
+        if _ARABIC_SCRIPT.search(masked):
+            masked = self._hazm.normalize(masked)
+            if self.config.remove_specials_chars:
+                masked = _SPECIALS.sub("", masked)
+        localize = self.config.digits == "persian" and (
+            _PERSIAN_LETTER.search(masked) is not None or not _LATIN_LETTER.search(core)
+        )
+        tokens = [Token(t.kind, localize_token(t, localize)) for t in tokens]
+        return lead + unmask(masked, tokens) + trail
+
+
+def localize_token(token: Token, persian: bool) -> str:
+    """Digits of numbers, dates, times and phones become Persian; URLs and Latin stay as written."""
+    if token.kind not in ("date", "time", "phone", "number"):
+        return token.text
+    if not persian:
+        return token.text.translate(_ARABIC_TO_PERSIAN) if any(c in ARABIC for c in token.text) else token.text
+    text = token.text.translate(_TO_PERSIAN)
+    if token.kind == "number":
+        text = text.replace(".", "٫").replace("%", "٪")
+    return text

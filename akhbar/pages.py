@@ -1,0 +1,105 @@
+"""Render stage, per page: the `Site` → `OutputFile`s through the theme's Jinja2 templates."""
+
+from __future__ import annotations
+
+import traceback
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote
+
+import jinja2
+
+from .config import SiteConfig
+from .digits import to_persian_digits
+from .errors import AkhbarError, Problem
+from .model import Article, OutputFile, Pager, Site, Taxonomy, Term
+from .paginate import paginate
+
+
+def output_path(url: str) -> str:
+    """Site-relative directory URL → file under the output folder: "news/x/" → "news/x/index.html"."""
+    return unquote(url) + "index.html"
+
+
+class PageRenderer:
+    def __init__(self, config: SiteConfig) -> None:
+        self.config = config
+        self.templates_dir = config.theme_dir / "templates"
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.templates_dir),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["fa"] = to_persian_digits
+        self.env.globals.update(config=config, url=self.url)
+
+    def url(self, path: str = "") -> str:
+        """A link to a site-relative URL, under the site's base path (works from a sub-path)."""
+        return self.config.base_path + path
+
+    def render(self, template: str, rel_path: str, **context: object) -> OutputFile:
+        try:
+            html = self.env.get_template(template).render(**context)
+        except jinja2.TemplateSyntaxError as e:
+            raise AkhbarError(Problem(self._rel(e.filename), e.lineno, f"template error: {e.message}")) from None
+        except jinja2.TemplateNotFound as e:
+            raise AkhbarError(Problem(self._rel(str(self.templates_dir)), None, f"template {e.name!r} is missing")) from None
+        except Exception as e:  # a runtime error inside a template: point at the template line
+            path, line = self._template_frame(e)
+            raise AkhbarError(Problem(path, line, f"template error while writing {rel_path}: {e}")) from None
+        return OutputFile(rel_path, html.encode("utf-8"))
+
+    def _rel(self, filename: str | None) -> str:
+        if not filename:
+            return str(self.templates_dir)
+        p = Path(filename)
+        return p.relative_to(self.config.root).as_posix() if p.is_relative_to(self.config.root) else filename
+
+    def _template_frame(self, e: Exception) -> tuple[str, int | None]:
+        for frame in reversed(traceback.extract_tb(e.__traceback__)):
+            if frame.filename.startswith(str(self.templates_dir)):
+                return self._rel(frame.filename), frame.lineno
+        return self._rel(None), None
+
+    def render_site(self, site: Site) -> Iterator[OutputFile]:
+        size = self.config.page_size
+        related = _related_index(site.articles, self.config.related_count)
+        articles = site.articles
+        for i, article in enumerate(articles):
+            yield self.render(
+                "article.html", output_path(article.url), article=article,
+                newer=articles[i - 1] if i > 0 else None,
+                older=articles[i + 1] if i + 1 < len(articles) else None,
+                related=related[article.slug], page_url=article.url,
+            )
+        for pager in paginate(articles, size, ""):
+            yield self._list_page(pager, heading=None, term=None, taxonomy=None)
+        for taxonomy in site.taxonomies:
+            yield self.render("terms.html", output_path(taxonomy.url), taxonomy=taxonomy, page_url=taxonomy.url)
+            for term in taxonomy.terms:
+                for pager in paginate(term.articles, size, term.ref.url):
+                    yield self._list_page(pager, heading=term.ref.name, term=term, taxonomy=taxonomy)
+        yield self.render("404.html", "404.html", page_url="404.html")
+
+    def _list_page(self, pager: Pager, heading: str | None, term: Term | None, taxonomy: Taxonomy | None) -> OutputFile:
+        return self.render("list.html", output_path(pager.url), pager=pager, heading=heading, term=term,
+                           taxonomy=taxonomy, page_url=pager.url)
+
+
+def _related_index(articles: tuple[Article, ...], count: int) -> dict[str, tuple[Article, ...]]:
+    """Per article, the `count` others sharing most tags (ties: newer first)."""
+    by_tag: dict[str, list[int]] = defaultdict(list)
+    for i, a in enumerate(articles):
+        for ref in a.tags:
+            by_tag[ref.slug].append(i)
+    result = {}
+    for i, a in enumerate(articles):
+        shared: Counter[int] = Counter()
+        for ref in a.tags:
+            shared.update(j for j in by_tag[ref.slug] if j != i)
+        best = sorted(shared, key=lambda j: (-shared[j], j))[:count]
+        result[a.slug] = tuple(articles[j] for j in best)
+    return result

@@ -1,0 +1,157 @@
+"""Read stage: content files → `RawArticle`s with validated front matter, or `Problem`s."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from .dates import DateError, parse_date
+from .errors import Problem
+from .model import FrontMatter, RawArticle, SourceFile
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text: PyYAML would read `1397-11-20` as a Gregorian date."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_BOUNDARY = YAMLHandler.FM_BOUNDARY
+_SLUG_OK = re.compile(r"[^/\\\x00-\x20?#%\"'<>|*:]+")
+KNOWN_KEYS = ("title", "date", "slug", "tags", "section", "province", "news_id", "lead", "draft", "image", "normalize")
+
+
+def is_content_file(path: Path) -> bool:
+    """Markdown articles, not editors' swap, backup or lock files."""
+    name = path.name
+    return name.endswith(".md") and not name.startswith((".", "#", "~")) and not name.endswith("~")
+
+
+def discover(content_dir: Path) -> list[Path]:
+    """Every article file under `content_dir`, in a stable order; hidden folders are skipped."""
+    files = [
+        p for p in content_dir.rglob("*.md")
+        if is_content_file(p) and not any(part.startswith(".") for part in p.relative_to(content_dir).parts)
+    ]
+    return sorted(files)
+
+
+def load_source(path: Path, root: Path) -> SourceFile | Problem:
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        return Problem(rel, line, "is not UTF-8 text; save the file with UTF-8 encoding")
+    return SourceFile(path, rel, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def parse_article(src: SourceFile, tz: ZoneInfo) -> RawArticle | list[Problem]:
+    """Split front matter from body and validate it; every problem comes with its line."""
+    rel = src.rel
+    bounds = list(_BOUNDARY.finditer(src.text, 0))
+    if not bounds or bounds[0].start() != 0:
+        return [Problem(rel, 1, "has no front matter: start the file with a line '---', then 'title:' and "
+                        "'date:' lines, then another '---'")]
+    if len(bounds) < 2:
+        return [Problem(rel, 1, "front matter is not closed: add a line '---' after the last setting")]
+    fm_text = src.text[bounds[0].end() : bounds[1].start()]
+    body = src.text[bounds[1].end() :].removeprefix("\n")
+    body_line = src.text[: bounds[1].end()].count("\n") + 2
+    try:
+        node = yaml.compose(fm_text, Loader=_Loader)
+        data = yaml.load(fm_text, Loader=_Loader) if node is not None else {}
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 2 if mark else 1
+        what = e.problem or "unreadable"
+        return [Problem(rel, line, f"front matter is not valid YAML ({what}); check quotes, colons and indentation")]
+    except yaml.YAMLError as e:
+        return [Problem(rel, 2, f"front matter is not valid YAML: {e}")]
+    if not isinstance(data, dict):
+        return [Problem(rel, 2, "front matter must be 'key: value' lines, such as 'title: ...' and 'date: ...'")]
+    lines = {}
+    if isinstance(node, yaml.MappingNode):
+        lines = {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
+    result = _validate(data, lines, src, tz)
+    if isinstance(result, list):
+        return result
+    return RawArticle(src, result, body, body_line)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list, bool)):
+        return None
+    return str(value).strip() or None
+
+
+def _validate(data: dict, lines: dict[str, int], src: SourceFile, tz: ZoneInfo) -> FrontMatter | list[Problem]:
+    rel = src.rel
+    problems: list[Problem] = []
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(rel, lines.get(key, 1), message))
+
+    title = _text(data.get("title"))
+    if title is None:
+        bad("title", "title is missing: add a line such as 'title: عنوان خبر' to the front matter")
+    date = None
+    if data.get("date") in (None, ""):
+        bad("date", "date is missing: add a line such as 'date: 1403-02-15 10:30' (Jalali) to the front matter")
+    else:
+        try:
+            date = parse_date(str(data["date"]), tz)
+        except DateError as e:
+            bad("date", str(e))
+
+    tags = data.get("tags") or []
+    if isinstance(tags, (str, int, float)):
+        tags = [tags]
+    if not isinstance(tags, list) or not all(isinstance(t, (str, int, float)) and not isinstance(t, bool) for t in tags):
+        bad("tags", "tags must be a list of words, such as 'tags: [مسکن, راه‌سازی]'")
+        tags = []
+
+    single = {}
+    for key in ("section", "province", "lead", "image"):
+        value = data.get(key)
+        if value is not None and _text(value) is None and value != "":
+            bad(key, f"{key} must be text")
+        single[key] = _text(value)
+
+    news_id = data.get("news_id")
+    if news_id is not None:
+        if isinstance(news_id, str) and news_id.strip().isdigit():
+            news_id = int(news_id)
+        if not isinstance(news_id, int) or isinstance(news_id, bool) or news_id < 0:
+            bad("news_id", f"news_id must be a whole number, such as 'news_id: 64048' (found {data['news_id']!r})")
+            news_id = None
+
+    flags = {}
+    for key, default in (("draft", False), ("normalize", True)):
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            bad(key, f"{key} must be true or false (found {value!r})")
+            value = default
+        flags[key] = value
+
+    slug = _text(data.get("slug")) or src.path.stem
+    if not _SLUG_OK.fullmatch(slug) or slug.startswith("."):
+        bad("slug", f"slug {slug!r} cannot be used in a web address: use letters, digits and '-' only")
+
+    if problems or title is None or date is None:
+        return problems
+    extra = {k: v for k, v in data.items() if k not in KNOWN_KEYS}
+    return FrontMatter(
+        title=title, date=date, slug=slug, tags=tuple(str(t).strip() for t in tags if str(t).strip()),
+        news_id=news_id, draft=flags["draft"], normalize=flags["normalize"], extra=extra, lines=lines,
+        **single,
+    )

@@ -1,0 +1,76 @@
+"""Write stage: the rendered files → the output folder, swapped in whole, unchanged files kept as they were.
+
+The new tree is built beside the old one: files whose bytes did not change are hard-linked from the
+old tree (their mtimes survive, so deploys stay incremental), the rest are written. Then the folders
+are swapped by rename, so a failed or interrupted build never leaves half a site.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .errors import AkhbarError, Problem
+from .model import OutputFile
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    files: int
+    written: int  # new or changed
+    removed: int  # in the old output, gone from the new
+
+
+def safe_rel_path(rel: str) -> PurePosixPath:
+    """Refuse any output path that could land outside the output folder."""
+    p = PurePosixPath(rel)
+    if p.is_absolute() or not p.parts or any(part in ("..", ".", "") for part in p.parts) or "\\" in rel or "\x00" in rel:
+        raise AkhbarError(Problem(rel, None, "refusing to write outside the output folder"))
+    return p
+
+
+def _same(old: Path, data: bytes) -> bool:
+    try:
+        return old.stat().st_size == len(data) and old.read_bytes() == data
+    except OSError:
+        return False
+
+
+def write_tree(files: Iterable[OutputFile], output: Path) -> WriteResult:
+    output = output.resolve()
+    staging = output.with_name(f".{output.name}.new")
+    retired = output.with_name(f".{output.name}.old")
+    for leftover in (staging, retired):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    staging.mkdir(parents=True)
+    count = written = 0
+    seen: set[PurePosixPath] = set()
+    for f in files:
+        rel = safe_rel_path(f.rel_path)
+        if rel in seen:
+            raise AkhbarError(Problem(f.rel_path, None, "two pages would be written to the same file"))
+        seen.add(rel)
+        target = staging.joinpath(*rel.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        old = output.joinpath(*rel.parts)
+        count += 1
+        if _same(old, f.data):
+            try:
+                os.link(old, target)
+                continue
+            except OSError:
+                pass
+        else:
+            written += 1
+        target.write_bytes(f.data)
+    removed = 0
+    if output.exists():
+        removed = sum(1 for p in output.rglob("*") if p.is_file() and PurePosixPath(p.relative_to(output).as_posix()) not in seen)
+        output.rename(retired)
+    staging.rename(output)
+    shutil.rmtree(retired, ignore_errors=True)
+    return WriteResult(count, written, removed)
