@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from .config import SiteConfig
 from .dates import format_jalali
+from .digest import stable_digest
 from .errors import Problem
 from .model import Article, RawArticle, RenderedBody, Site, Taxonomy, Term, TermRef
 from .slugs import term_slug, url_path
@@ -28,11 +30,12 @@ def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]
                     refs.append(TermRef(tax.name, display[tax.name][slug], slug, url_path(tax.name, slug)))
             terms[tax.name] = tuple(refs)
         meta = raw.meta
-        articles.append(Article(
+        article = Article(
             source=raw.source.rel, slug=meta.slug, url=url_path("news", meta.slug), title=body.title,
             date=meta.date, date_text=format_jalali(meta.date, config.tz), lead=body.lead, html=body.html,
             terms=terms, news_id=meta.news_id, draft=meta.draft, image=meta.image, extra=meta.extra,
-        ))
+        )
+        articles.append(dataclasses.replace(article, digest=stable_digest(article)))
     articles.sort(key=lambda a: (a.date.value, a.slug), reverse=True)
 
     taxonomies = []

@@ -80,7 +80,7 @@ def _build(config, args: argparse.Namespace) -> int:
 
     bar = ProgressBar("building")
     try:
-        report = build(config, args.output or config.root / "output", drafts=args.drafts, progress=bar)
+        report, _, _ = build(config, args.output or config.root / "output", drafts=args.drafts, progress=bar)
     finally:
         bar.close()
     for w in report.warnings:

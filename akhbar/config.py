@@ -177,15 +177,19 @@ def load_config(root: Path) -> SiteConfig:
     rel = CONFIG_NAME
     if not path.exists():
         return SiteConfig(root=root)
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise AkhbarError(Problem(rel, None, "is not UTF-8 text; save it as UTF-8")) from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise AkhbarError(Problem(rel, line, "is not UTF-8 text; save it as UTF-8")) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"line (\d+)", str(e))
-        raise AkhbarError(Problem(rel, int(m.group(1)) if m else None, f"is not valid TOML: {e}")) from None
+        # "(at end of document)": an unclosed string, array or table runs to the last line
+        line = int(m.group(1)) if m else max(1, len(text.splitlines()))
+        raise AkhbarError(Problem(rel, line, f"is not valid TOML: {e}")) from None
 
     problems: list[Problem] = []
     nested = {"normalize": data.pop("normalize", None), "taxonomies": data.pop("taxonomies", None)}

@@ -13,6 +13,7 @@ class Problem:
     line: int | None
     message: str
     warning: bool = False
+    fa: str = ""  # the same in Persian, for the preview's error overlay (empty: a generic Persian line)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

@@ -82,6 +82,7 @@ class Article:
     draft: bool = False
     image: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    digest: str = ""  # of everything above: pages showing this article re-render when it changes
 
     @property
     def tags(self) -> tuple[TermRef, ...]:

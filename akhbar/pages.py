@@ -5,12 +5,15 @@ from __future__ import annotations
 import traceback
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import jinja2
 
 from .config import SiteConfig
+from .digest import stable_digest
 from .digits import to_persian_digits
 from .errors import AkhbarError, Problem
 from .model import Article, OutputFile, Pager, Site, Taxonomy, Term
@@ -44,12 +47,12 @@ class PageRenderer:
         try:
             html = self.env.get_template(template).render(**context)
         except jinja2.TemplateSyntaxError as e:
-            raise AkhbarError(Problem(self._rel(e.filename), e.lineno, f"template error: {e.message}")) from None
+            raise AkhbarError(Problem(self._rel(e.filename), e.lineno, f"template error: {e.message}", fa="خطا در قالب سایت؛ این خط از قالب را بررسی کنید.")) from None
         except jinja2.TemplateNotFound as e:
-            raise AkhbarError(Problem(self._rel(str(self.templates_dir)), None, f"template {e.name!r} is missing")) from None
+            raise AkhbarError(Problem(self._rel(str(self.templates_dir)), None, f"template {e.name!r} is missing", fa="خطا در قالب سایت؛ این خط از قالب را بررسی کنید.")) from None
         except Exception as e:  # a runtime error inside a template: point at the template line
             path, line = self._template_frame(e)
-            raise AkhbarError(Problem(path, line, f"template error while writing {rel_path}: {e}")) from None
+            raise AkhbarError(Problem(path, line, f"template error while writing {rel_path}: {e}", fa="خطا در قالب سایت؛ این خط از قالب را بررسی کنید.")) from None
         return OutputFile(rel_path, html.encode("utf-8"))
 
     def _rel(self, filename: str | None) -> str:
@@ -64,29 +67,51 @@ class PageRenderer:
                 return self._rel(frame.filename), frame.lineno
         return self._rel(None), None
 
-    def render_site(self, site: Site) -> Iterator[OutputFile]:
+    def page_specs(self, site: Site) -> Iterator[PageSpec]:
+        """Every page of the site, not yet rendered: its path, its template and what the template gets."""
         size = self.config.page_size
         related = _related_index(site.articles, self.config.related_count)
         articles = site.articles
         for i, article in enumerate(articles):
-            yield self.render(
-                "article.html", output_path(article.url), article=article,
-                newer=articles[i - 1] if i > 0 else None,
-                older=articles[i + 1] if i + 1 < len(articles) else None,
-                related=related[article.slug], page_url=article.url,
-            )
+            yield PageSpec(output_path(article.url), "article.html", {
+                "article": article,
+                "newer": articles[i - 1] if i > 0 else None,
+                "older": articles[i + 1] if i + 1 < len(articles) else None,
+                "related": related[article.slug],
+                "page_url": article.url,
+            })
         for pager in paginate(articles, size, ""):
-            yield self._list_page(pager, heading=None, term=None, taxonomy=None)
+            yield _list_spec(pager, None, None)
         for taxonomy in site.taxonomies:
-            yield self.render("terms.html", output_path(taxonomy.url), taxonomy=taxonomy, page_url=taxonomy.url)
+            yield PageSpec(output_path(taxonomy.url), "terms.html", {"taxonomy": taxonomy, "page_url": taxonomy.url})
             for term in taxonomy.terms:
                 for pager in paginate(term.articles, size, term.ref.url):
-                    yield self._list_page(pager, heading=term.ref.name, term=term, taxonomy=taxonomy)
-        yield self.render("404.html", "404.html", page_url="404.html")
+                    yield _list_spec(pager, term, taxonomy)
+        yield PageSpec("404.html", "404.html", {"page_url": "404.html"})
 
-    def _list_page(self, pager: Pager, heading: str | None, term: Term | None, taxonomy: Taxonomy | None) -> OutputFile:
-        return self.render("list.html", output_path(pager.url), pager=pager, heading=heading, term=term,
-                           taxonomy=taxonomy, page_url=pager.url)
+    def render_page(self, spec: PageSpec) -> OutputFile:
+        return self.render(spec.template, spec.rel_path, **spec.context)
+
+    def render_site(self, site: Site) -> Iterator[OutputFile]:
+        return (self.render_page(spec) for spec in self.page_specs(site))
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    rel_path: str
+    template: str
+    context: dict[str, Any]
+
+    @property
+    def fingerprint(self) -> str:
+        return stable_digest(self.template, self.context)
+
+
+def _list_spec(pager: Pager, term: Term | None, taxonomy: Taxonomy | None) -> PageSpec:
+    return PageSpec(output_path(pager.url), "list.html", {
+        "pager": pager, "heading": term.ref.name if term else None, "term": term, "taxonomy": taxonomy,
+        "page_url": pager.url,
+    })
 
 
 def _related_index(articles: tuple[Article, ...], count: int) -> dict[str, tuple[Article, ...]]:

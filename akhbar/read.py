@@ -39,7 +39,8 @@ def discover(content_dir: Path) -> list[Path]:
     """Every article file under `content_dir`, in a stable order; hidden folders are skipped."""
     files = [
         p for p in content_dir.rglob("*.md")
-        if is_content_file(p) and not any(part.startswith(".") for part in p.relative_to(content_dir).parts)
+        if is_content_file(p) and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(content_dir).parts)
     ]
     return sorted(files)
 
@@ -51,7 +52,8 @@ def load_source(path: Path, root: Path) -> SourceFile | Problem:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        return Problem(rel, line, "is not UTF-8 text; save the file with UTF-8 encoding")
+        return Problem(rel, line, "is not UTF-8 text; save the file with UTF-8 encoding",
+                       fa="این پرونده UTF-8 نیست؛ آن را با رمزگذاری UTF-8 ذخیره کنید.")
     return SourceFile(path, rel, text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -61,27 +63,35 @@ def parse_article(src: SourceFile, tz: ZoneInfo) -> RawArticle | list[Problem]:
     bounds = list(_BOUNDARY.finditer(src.text, 0))
     if not bounds or bounds[0].start() != 0:
         return [Problem(rel, 1, "has no front matter: start the file with a line '---', then 'title:' and "
-                        "'date:' lines, then another '---'")]
+                        "'date:' lines, then another '---'",
+                        fa="مشخصات خبر (front matter) پیدا نشد: پرونده باید با خط --- و سپس title: و date: شروع شود.")]
     if len(bounds) < 2:
-        return [Problem(rel, 1, "front matter is not closed: add a line '---' after the last setting")]
+        return [Problem(rel, 1, "front matter is not closed: add a line '---' after the last setting",
+                        fa="مشخصات خبر بسته نشده است: پس از آخرین خط، یک خط --- بگذارید.")]
     fm_text = src.text[bounds[0].end() : bounds[1].start()]
     body = src.text[bounds[1].end() :].removeprefix("\n")
     body_line = src.text[: bounds[1].end()].count("\n") + 2
+    # fm_text starts on the opening '---' line (the boundary match stops before its newline), so
+    # YAML's 0-based line k is file line `first + k`.
+    first = src.text[: bounds[0].end()].count("\n") + 1
     try:
         node = yaml.compose(fm_text, Loader=_Loader)
         data = yaml.load(fm_text, Loader=_Loader) if node is not None else {}
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 2 if mark else 1
+        # An unclosed quote or bracket is reported where the stream ended; the line to fix is where it opened.
+        opened = e.context_mark is not None and any(w in (e.context or "") for w in ("quoted scalar", "flow"))
+        mark = e.context_mark if opened else (e.problem_mark or e.context_mark)
+        line = first + mark.line if mark else 1
         what = e.problem or "unreadable"
-        return [Problem(rel, line, f"front matter is not valid YAML ({what}); check quotes, colons and indentation")]
+        return [Problem(rel, line, f"front matter is not valid YAML ({what}); check quotes, colons and indentation",
+                        fa="مشخصات خبر خوانا نیست؛ گیومه‌ها، دونقطه‌ها و تورفتگی این خط را بررسی کنید.")]
     except yaml.YAMLError as e:
         return [Problem(rel, 2, f"front matter is not valid YAML: {e}")]
     if not isinstance(data, dict):
         return [Problem(rel, 2, "front matter must be 'key: value' lines, such as 'title: ...' and 'date: ...'")]
     lines = {}
     if isinstance(node, yaml.MappingNode):
-        lines = {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
+        lines = {str(k.value): first + k.start_mark.line for k, _ in node.value}
     result = _validate(data, lines, src, tz)
     if isinstance(result, list):
         return result
@@ -98,20 +108,22 @@ def _validate(data: dict, lines: dict[str, int], src: SourceFile, tz: ZoneInfo) 
     rel = src.rel
     problems: list[Problem] = []
 
-    def bad(key: str, message: str) -> None:
-        problems.append(Problem(rel, lines.get(key, 1), message))
+    def bad(key: str, message: str, fa: str = "") -> None:
+        problems.append(Problem(rel, lines.get(key, 1), message, fa=fa))
 
     title = _text(data.get("title"))
     if title is None:
-        bad("title", "title is missing: add a line such as 'title: عنوان خبر' to the front matter")
+        bad("title", "title is missing: add a line such as 'title: عنوان خبر' to the front matter",
+            "عنوان خبر نیامده است: خطی مانند «title: عنوان خبر» بیفزایید.")
     date = None
     if data.get("date") in (None, ""):
-        bad("date", "date is missing: add a line such as 'date: 1403-02-15 10:30' (Jalali) to the front matter")
+        bad("date", "date is missing: add a line such as 'date: 1403-02-15 10:30' (Jalali) to the front matter",
+            "تاریخ خبر نیامده است: خطی مانند «date: 1403-02-15 10:30» بیفزایید.")
     else:
         try:
             date = parse_date(str(data["date"]), tz)
         except DateError as e:
-            bad("date", str(e))
+            bad("date", str(e), "تاریخ نادرست است یا در تقویم وجود ندارد؛ آن را به شکل 1397-11-20 یا 1397-11-20 10:30 بنویسید.")
 
     tags = data.get("tags") or []
     if isinstance(tags, (str, int, float)):

@@ -1,48 +1,240 @@
-"""`serve`: build, serve the output folder with livereload, rebuild and reload on every change."""
+"""`serve`: the editor's live preview.
+
+One tornado application serves only files under the output folder (livereload supplies the browser
+side: its WebSocket handler and livereload.js). A watchdog observer collects file events, ignores
+editors' swap and backup files, waits for a short quiet spell, then runs the same incremental
+`pipeline.build` as the command line and tells the browsers to reload. When a build fails, the last
+good site stays in place and every HTML page is served with an error overlay until a build succeeds.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import html
 import ipaddress
+import mimetypes
 import sys
+import threading
+import time
 from pathlib import Path
+from urllib.parse import unquote
 
 from .config import CONFIG_NAME, SiteConfig, load_config
-from .errors import AkhbarError
-from .pipeline import build
+from .errors import AkhbarError, Problem
+from .pipeline import BuildState, build
+
+QUIET = 0.08  # seconds without events before a rebuild: one save often fires several events
+IGNORED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".bak", ".part", ".crdownload")
+IGNORED_PREFIXES = (".#", "#", ".~")
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return host == "localhost"
 
 
-def serve(config: SiteConfig, host: str, port: int, output: Path, drafts: bool) -> int:
-    from livereload import Server
+def is_relevant(path: str) -> bool:
+    """False for editors' temporary files (vim swap, emacs lock/backup, `4913` probes, VCS folders)."""
+    p = Path(path)
+    name = p.name
+    if any(part in (".git", ".hg", ".svn", "__pycache__") for part in p.parts):
+        return False
+    if name.endswith(IGNORED_SUFFIXES) or name.startswith(IGNORED_PREFIXES) or name == "4913":
+        return False
+    return not (name.startswith(".") and name.endswith(".tmp"))
 
-    if not _is_loopback(host):
-        print(f"warning: serving on {host}: anyone on your network can read the preview", file=sys.stderr)
 
-    def local(cfg: SiteConfig) -> SiteConfig:
-        # The preview lives at the server's root whatever base_url says, so links must too.
-        return dataclasses.replace(cfg, base_url=f"http://{host}:{port}/")
+class Preview:
+    """Build state shared by the watcher thread (writes) and the HTTP handlers (read)."""
 
-    def rebuild() -> None:
+    def __init__(self, config: SiteConfig, host: str, port: int, output: Path, drafts: bool) -> None:
+        self.root = config.root
+        self.host, self.port, self.output, self.drafts = host, port, output.resolve(), drafts
+        self.state: BuildState | None = None
+        self.problems: list[Problem] = []
+        self.generation = 0
+        self.lock = threading.Lock()
+
+    def local(self, config: SiteConfig) -> SiteConfig:
+        # The preview lives at the server's root whatever base_url says, so its links must too.
+        return dataclasses.replace(config, base_url=f"http://{self.host}:{self.port}/")
+
+    def rebuild(self) -> bool:
+        """Build; on failure keep the last good output and remember the problems for the overlay."""
+        with self.lock:
+            try:
+                config = self.local(load_config(self.root))
+                report, self.state, explained = build(config, self.output, self.drafts, state=self.state)
+            except AkhbarError as e:
+                self.problems = e.problems
+                for problem in e.problems:
+                    print(problem, file=sys.stderr)
+                print("the preview keeps showing the last good build, with the problems on top", file=sys.stderr)
+                return True
+            except Exception as e:  # never let one bad build stop the editor's server
+                self.problems = [Problem(CONFIG_NAME, None, f"unexpected error: {e!r}")]
+                print(f"unexpected error: {e!r}", file=sys.stderr)
+                return True
+            self.problems = []
+            self.generation += 1
+            print(f"rebuilt in {report.seconds:.2f} s: {len(explained.read)} file(s) read, "
+                  f"{len(explained.rendered)} page(s) rendered, {report.written} written, {report.removed} removed",
+                  flush=True)
+            return True
+
+
+def overlay_html(problems: list[Problem]) -> str:
+    items = "".join(
+        f'<li><code dir="ltr">{html.escape(p.path)}{":" + str(p.line) if p.line else ""}</code>'
+        f'<p dir="ltr" lang="en">{html.escape(p.message)}</p>'
+        f'<p>{html.escape(p.fa or "این پرونده ایراد دارد؛ توضیح انگلیسی بالا را ببینید.")}</p></li>'
+        for p in problems
+    )
+    return (
+        '<div id="akhbar-error-overlay" role="alert" dir="rtl" lang="fa" style="position:fixed;inset:0;z-index:2147483647;'
+        "overflow:auto;background:rgba(20,0,0,.92);color:#fff;font:16px/1.8 Vazirmatn,Tahoma,sans-serif;padding:1.5rem\">"
+        '<h2 style="margin-top:0">خطا در ساخت سایت — Build error</h2>'
+        "<p>پس از درست کردن پرونده، این پیام خودبه‌خود می‌رود. صفحهٔ زیر آخرین نسخهٔ سالم سایت است.<br>"
+        '<span dir="ltr" lang="en">Fix the file and this message goes away by itself. '
+        "Underneath is the last good build.</span></p>"
+        f'<ol style="padding-inline-start:1.25rem">{items}</ol></div>'
+    )
+
+
+def _make_app(preview: Preview):  # noqa: ANN202 (tornado types)
+    from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+    from tornado import web
+
+    script = (
+        '<script>(function(){var s=document.createElement("script");'
+        's.src="/livereload.js?port="+(window.location.port||80);document.head.appendChild(s);})();</script>'
+    )
+
+    class OutputHandler(web.RequestHandler):
+        def set_default_headers(self) -> None:
+            self.set_header("Cache-Control", "no-store")
+
+        def _resolve(self, raw: str) -> Path | None:
+            rel = unquote(raw)
+            if "\x00" in rel or "\\" in rel or rel.startswith("/") or any(seg in ("..", ".") for seg in rel.split("/")):
+                return None
+            path = (preview.output / rel).resolve()
+            if not path.is_relative_to(preview.output):
+                return None
+            if path.is_dir():
+                path = path / "index.html"
+            return path if path.is_file() else None
+
+        def get(self, raw: str) -> None:
+            path = self._resolve(raw)
+            if path is None:
+                target = (preview.output / unquote(raw))
+                if raw and not raw.endswith("/") and ".." not in raw and target.resolve().is_relative_to(preview.output) \
+                        and (target / "index.html").is_file():
+                    self.redirect("/" + raw + "/")
+                    return
+                self.set_status(404)
+                path = preview.output / "404.html"
+                if not path.is_file():
+                    self.finish("404")
+                    return
+            data = path.read_bytes()
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            if kind == "text/html":
+                page = data.decode("utf-8", "replace")
+                extra = script + (overlay_html(preview.problems) if preview.problems else "")
+                page = page.replace("</body>", extra + "</body>", 1) if "</body>" in page else page + extra
+                data = page.encode("utf-8")
+                kind += "; charset=utf-8"
+            self.set_header("Content-Type", kind)
+            self.finish(data)
+
+    LiveReloadHandler.live_css = False
+    return web.Application([
+        (r"/livereload", LiveReloadHandler),
+        (r"/livereload.js", LiveReloadJSHandler),
+        (r"/(.*)", OutputHandler),
+    ])
+
+
+def _reload_browsers() -> None:
+    from livereload.handlers import LiveReloadHandler
+
+    message = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
+    for waiter in list(LiveReloadHandler.waiters):
         try:
-            report = build(local(load_config(config.root)), output, drafts=drafts)
-        except AkhbarError as e:
-            for problem in e.problems:
-                print(problem, file=sys.stderr)
-            print("the preview still shows the last good build", file=sys.stderr)
-            return
-        print(f"rebuilt: {report.articles} articles, {report.written} files changed in {report.seconds:.2f} s")
+            waiter.write_message(message)
+        except Exception:  # a closed tab
+            LiveReloadHandler.waiters.discard(waiter)
 
-    build(local(config), output, drafts=drafts)
-    server = Server()
-    for watched in (config.content_dir, config.root / "themes", config.root / CONFIG_NAME):
-        server.watch(str(watched), rebuild, delay=0.2)
-    print(f"serving http://{host}:{port}/ (Ctrl+C to stop)")
-    server.serve(root=str(output), host=host, port=port, open_url_delay=None, restart_delay=0)
+
+class _Watcher:
+    """Turns bursts of file events into one rebuild, then one reload."""
+
+    def __init__(self, preview: Preview, loop) -> None:  # noqa: ANN001
+        self.preview, self.loop = preview, loop
+        self.pending = threading.Event()
+        self.last_event = 0.0
+
+    def on_event(self, event) -> None:  # noqa: ANN001
+        paths = [getattr(event, "src_path", ""), getattr(event, "dest_path", "")]
+        if event.event_type in ("opened", "closed_no_write") or event.is_directory and event.event_type == "modified":
+            return
+        if any(p and is_relevant(str(p)) for p in paths):
+            self.last_event = time.monotonic()
+            self.pending.set()
+
+    def run(self) -> None:
+        while True:
+            self.pending.wait()
+            while time.monotonic() - self.last_event < QUIET:
+                time.sleep(QUIET / 4)
+            self.pending.clear()
+            if self.preview.rebuild():
+                self.loop.add_callback(_reload_browsers)
+
+
+def serve(config: SiteConfig, host: str, port: int, output: Path, drafts: bool) -> int:
+    from tornado.ioloop import IOLoop
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    if not is_loopback(host):
+        print(f"warning: serving on {host}: anyone who can reach this machine can read the preview", file=sys.stderr)
+    preview = Preview(config, host, port, output, drafts)
+    preview.rebuild()
+    if preview.state is None and not (preview.output / "index.html").exists():
+        print("fix the problems above; the preview starts once the site builds", file=sys.stderr)
+
+    app = _make_app(preview)
+    app.listen(port, address=host)
+    loop = IOLoop.current()
+    watcher = _Watcher(preview, loop)
+
+    class Handler(FileSystemEventHandler):
+        def __init__(self, only: str | None = None) -> None:
+            self.only = only
+
+        def on_any_event(self, event) -> None:  # noqa: ANN001
+            names = {Path(str(p)).name for p in (event.src_path, getattr(event, "dest_path", "")) if p}
+            if self.only is None or self.only in names:
+                watcher.on_event(event)
+
+    observer = Observer()
+    for watched in (config.content_dir, config.root / "themes"):
+        if watched.is_dir():
+            observer.schedule(Handler(), str(watched), recursive=True)
+    # The project folder itself also holds output/: of its direct children only the config matters.
+    observer.schedule(Handler(only=CONFIG_NAME), str(config.root), recursive=False)
+    observer.start()
+    threading.Thread(target=watcher.run, daemon=True, name="akhbar-rebuild").start()
+    print(f"serving http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+    try:
+        loop.start()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        observer.stop()
     return 0

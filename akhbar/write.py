@@ -74,3 +74,43 @@ def write_tree(files: Iterable[OutputFile], output: Path) -> WriteResult:
     staging.rename(output)
     shutil.rmtree(retired, ignore_errors=True)
     return WriteResult(count, written, removed)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def write_changes(files: Iterable[OutputFile], output: Path, removed: Iterable[str] = ()) -> WriteResult:
+    """Incremental write into an existing output: each changed file replaced atomically, stale ones deleted.
+
+    Called only once every page has rendered, so a failed build still leaves the output untouched.
+    """
+    output = output.resolve()
+    count = written = 0
+    for f in files:
+        rel = safe_rel_path(f.rel_path)
+        target = output.joinpath(*rel.parts)
+        count += 1
+        if not _same(target, f.data):
+            _atomic_write(target, f.data)
+            written += 1
+    gone = 0
+    for rel_path in sorted(removed):
+        target = output.joinpath(*safe_rel_path(rel_path).parts)
+        if target.is_file():
+            target.unlink()
+            gone += 1
+            _prune_empty(target.parent, output)
+    return WriteResult(count, written, gone)
+
+
+def _prune_empty(folder: Path, stop: Path) -> None:
+    while folder != stop and folder.is_relative_to(stop):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
