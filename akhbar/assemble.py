@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -35,7 +36,7 @@ def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]
             date=meta.date, date_text=format_jalali(meta.date, config.tz), lead=body.lead, html=body.html,
             terms=terms, news_id=meta.news_id, draft=meta.draft, image=meta.image, extra=meta.extra,
         )
-        articles.append(dataclasses.replace(article, digest=stable_digest(article)))
+        articles.append(_with_digest(article))
     articles.sort(key=lambda a: (a.date.value, a.slug), reverse=True)
 
     taxonomies = []
@@ -46,21 +47,31 @@ def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]
             for ref in article.terms[tax.name]:
                 members[ref.slug].append(article)
                 refs[ref.slug] = ref
-        terms = sorted((Term(refs[s], tuple(a)) for s, a in members.items()),
+        terms = sorted((_with_digest(Term(refs[s], tuple(a))) for s, a in members.items()),
                        key=lambda t: (-len(t.articles), t.ref.slug))
-        taxonomies.append(Taxonomy(tax, tuple(terms)))
+        taxonomies.append(_with_digest(Taxonomy(tax, tuple(terms))))
     return Site(config, tuple(articles), tuple(taxonomies)), problems
 
 
+def _with_digest(obj):  # noqa: ANN001, ANN202 (Term or Taxonomy)
+    """Precomputed, so fingerprinting a page that shows a term does not rehash all its articles."""
+    return dataclasses.replace(obj, digest=stable_digest(obj))
+
+
+_ARABIC_FORMS = re.compile("[يكى]")
+
+
 def _display_names(config: SiteConfig, pairs: list[tuple[RawArticle, RenderedBody]]) -> dict[str, dict[str, str]]:
-    """Per taxonomy, slug → the most used written form (ties: the first in sort order)."""
+    """Per taxonomy, slug → the most used written form (ties: the first in sort order). A form with Arabic
+    ي/ك/ى (from an article with `normalize: false`) is shown only when no Persian spelling exists."""
     result = {}
     for tax in config.taxonomies:
         seen: dict[str, Counter[str]] = defaultdict(Counter)
         for raw, body in pairs:
             for name in body.terms.get(tax.key, ()):
                 seen[term_slug(name)][name] += 1
-        result[tax.name] = {slug: min(c, key=lambda n: (-c[n], n)) for slug, c in seen.items()}
+        result[tax.name] = {slug: min(c, key=lambda n: (_ARABIC_FORMS.search(n) is not None, -c[n], n))
+                            for slug, c in seen.items()}
     return result
 
 

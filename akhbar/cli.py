@@ -20,6 +20,9 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the whole site into output/")
     b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     b.add_argument("--output", type=Path, help="output folder (default: output/)")
+    b.add_argument("--jobs", type=int, default=0, help="worker processes for a cold build (default: all cores)")
+    b.add_argument("--no-cache", action="store_true", help="ignore .cache/ and build everything")
+    b.add_argument("--explain", action="store_true", help="print what was rebuilt and why")
 
     s = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild + reload on every change")
     s.add_argument("--host", default="127.0.0.1")
@@ -34,6 +37,14 @@ def _parser() -> argparse.ArgumentParser:
     f = sub.add_parser("fmt", help="rewrite articles in their normalized form (--check: only report)")
     f.add_argument("--check", action="store_true", help="write nothing; print a diff and exit 1 if any file would change")
     f.add_argument("paths", nargs="*", type=Path)
+
+    i = sub.add_parser("import", help="turn the old site's plain-text news exports into articles in content/")
+    i.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="files, folders, .zip or .tar.gz archives")
+    i.add_argument("--into", type=Path, help="destination folder (default: content/imported/)")
+    i.add_argument("--dates", type=Path, help="CSV with columns source,date (source: news number or file name)")
+    i.add_argument("--jobs", type=int, default=0, help="worker processes (default: all cores)")
+    i.add_argument("--dry-run", action="store_true", help="write nothing; print the same report")
+    i.add_argument("--force", action="store_true", help="rewrite articles that already exist (atomically)")
 
     z = sub.add_parser("normalize", help="normalize plain text from FILE or standard input to standard output")
     z.add_argument("file", nargs="?", type=Path)
@@ -61,6 +72,11 @@ def main(argv: list[str] | None = None) -> int:
             from .fmt import run_fmt
 
             return run_fmt(config, args.paths, check=args.check)
+        if args.command == "import":
+            from .importer import run_import
+
+            return run_import(config, args.sources, into=args.into, dates=args.dates, jobs=args.jobs,
+                              dry_run=args.dry_run, force=args.force)
         if args.command == "normalize":
             return _normalize(config, args.file)
     except AkhbarError as e:
@@ -75,16 +91,26 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(config, args: argparse.Namespace) -> int:
-    from .pipeline import build
+    from . import cache
+    from .pipeline import BuildState, build
     from .progress import ProgressBar
 
+    output = args.output or config.root / "output"
+    cached = cache.cache_file(config.root)
+    state = None if args.no_cache else cache.load(cached)
     bar = ProgressBar("building")
     try:
-        report, _, _ = build(config, args.output or config.root / "output", drafts=args.drafts, progress=bar)
+        report, state, explained = build(config, output, drafts=args.drafts, progress=bar,
+                                         state=state if isinstance(state, BuildState) else None, jobs=args.jobs)
     finally:
         bar.close()
+    cache.save(cached, state)
     for w in report.warnings:
         print(w, file=sys.stderr)
+    if args.explain:
+        print(f"why: {explained.reason}")
+        print(f"read again ({len(explained.read)}):" + "".join(f"\n  {p}" for p in explained.read[:50]))
+        print(f"pages rendered ({len(explained.rendered)}):" + "".join(f"\n  {p}" for p in explained.rendered[:50]))
     print(f"{report.articles} articles, {report.pages} pages ({report.written} written, "
           f"{report.removed} removed) in {report.seconds:.2f} s")
     return EXIT_OK

@@ -42,6 +42,16 @@ class NormalizeConfig:
     words: Path | None = None  # the project word list, resolved against the project folder
 
 
+DEFAULT_FURNITURE = ("نسخه قابل چاپ", "نسخه چاپی", "نظر شما", "ارسال به دوستان", "اشتراک گذاری",
+                     "ارسال نظر", "بازگشت", "چاپ")
+
+
+@dataclass(frozen=True)
+class ImportConfig:
+    furniture: tuple[str, ...] = DEFAULT_FURNITURE  # lines of the old site's page furniture, dropped on import
+    old_url: str | None = None  # e.g. "/fa/news/{news_id}": imported articles get it as an alias
+
+
 DEFAULT_TAXONOMIES = (
     TaxonomyConfig("tags", "tags", "برچسب‌ها", "برچسب"),
     TaxonomyConfig("sections", "section", "سرویس‌ها", "سرویس"),
@@ -61,6 +71,7 @@ class SiteConfig:
     related_count: int = 4
     taxonomies: tuple[TaxonomyConfig, ...] = DEFAULT_TAXONOMIES
     normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
+    importer: ImportConfig = field(default_factory=ImportConfig)  # the [import] table
 
     @property
     def base_path(self) -> str:
@@ -130,6 +141,10 @@ _NORMALIZE: dict[str, _Check] = {
     },
     "words": (_is_str, "must be the path of a word-list file, relative to the project folder"),
 }
+_IMPORT: dict[str, _Check] = {
+    "furniture": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "must be a list of text lines"),
+    "old_url": (lambda v: isinstance(v, str) and "{news_id}" in v, 'must be a URL path holding {news_id}, e.g. "/fa/news/{news_id}"'),
+}
 _TAXONOMY: dict[str, _Check] = {
     "name": (lambda v: isinstance(v, str) and re.fullmatch(r"[a-z0-9-]+", v) is not None, "must be lower-case Latin letters, digits or '-'"),
     "key": (_is_str, "must be a front-matter key"),
@@ -177,7 +192,10 @@ def load_config(root: Path) -> SiteConfig:
     rel = CONFIG_NAME
     if not path.exists():
         return SiteConfig(root=root)
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as e:  # a folder named site_config.toml, no permission, ...
+        raise AkhbarError(Problem(rel, None, f"cannot be read: {e.strerror or e}")) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -192,7 +210,7 @@ def load_config(root: Path) -> SiteConfig:
         raise AkhbarError(Problem(rel, line, f"is not valid TOML: {e}")) from None
 
     problems: list[Problem] = []
-    nested = {"normalize": data.pop("normalize", None), "taxonomies": data.pop("taxonomies", None)}
+    nested = {key: data.pop(key, None) for key in ("normalize", "taxonomies", "import")}
     top = _check_table(data, _TOP, text, rel, None, problems)
     if "base_url" in top and not top["base_url"].endswith("/"):
         top["base_url"] += "/"
@@ -210,11 +228,18 @@ def load_config(root: Path) -> SiteConfig:
         else:
             problems.append(Problem(rel, _line_of(text, "normalize"), "normalize must be a table: [normalize]"))
 
+    importer = ImportConfig()
+    if isinstance(nested["import"], dict):
+        good = _check_table(nested["import"], _IMPORT, text, rel, "import", problems)
+        importer = ImportConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in good.items()})
+    elif nested["import"] is not None:
+        problems.append(Problem(rel, _line_of(text, "import"), "import must be a table: [import]"))
+
     taxonomies = DEFAULT_TAXONOMIES
     if nested["taxonomies"] is not None:
         taxonomies = _taxonomies(nested["taxonomies"], text, rel, problems)
 
-    config = SiteConfig(root=root, normalize=norm, taxonomies=taxonomies, **top)
+    config = SiteConfig(root=root, normalize=norm, taxonomies=taxonomies, importer=importer, **top)
     if not problems and not config.theme_dir.is_dir():
         themes = ", ".join(sorted(p.name for p in (root / "themes").glob("*") if p.is_dir())) or "none"
         problems.append(Problem(rel, _line_of(text, "theme"), f"unknown theme {config.theme!r}; themes/ holds: {themes}"))

@@ -88,10 +88,13 @@ class Formatter:
             if key_node.value not in PROSE_KEYS:
                 continue
             scalars = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            loaded = expected.get(key_node.value)
+            loaded_items = loaded if isinstance(value_node, yaml.SequenceNode) and isinstance(loaded, list) else [loaded]
             new_values = []
-            for scalar in scalars:
+            for i, scalar in enumerate(scalars):
                 if not isinstance(scalar, yaml.ScalarNode) or scalar.tag != "tag:yaml.org,2002:str":
-                    new_values.append(scalar.value)
+                    # not text (a number such as `tags: [بودجه, 1403]`): expect it back as YAML loads it
+                    new_values.append(loaded_items[i] if i < len(loaded_items) else scalar.value)
                     continue
                 new = self.renderer.prose_text(scalar.value)
                 new_values.append(new)

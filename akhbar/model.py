@@ -97,12 +97,14 @@ class Article:
 class Term:
     ref: TermRef
     articles: tuple[Article, ...]  # newest first
+    digest: str = ""
 
 
 @dataclass(frozen=True)
 class Taxonomy:
     config: TaxonomyConfig
     terms: tuple[Term, ...]  # by count, then name
+    digest: str = ""
 
     @property
     def url(self) -> str:

@@ -28,6 +28,9 @@ draft: false
 
 
 def new_article(config: SiteConfig, title: str, slug: str | None = None) -> Path:
+    if not title.strip():
+        raise AkhbarError(Problem("new", None, "the title is empty: give the article a title, such as "
+                                  "build.py new \"عنوان خبر\""))
     slug = slug or term_slug(title)
     rel = f"content/{slug}.md"
     safe_rel_path(rel)

@@ -19,6 +19,8 @@ from .digits import ARABIC, LATIN, PERSIAN
 if TYPE_CHECKING:
     from hazm import Normalizer as HazmNormalizer
 
+    from .joints import JointRestorer
+
 _D = "[0-9۰-۹٠-٩]"
 _PUA_FIRST = 0xE000
 _PUA = "\ue000-\uf8ff"
@@ -115,6 +117,19 @@ class TextNormalizer:
             seperate_mi=c.seperate_mi,
         )
 
+    @cached_property
+    def _joints(self) -> JointRestorer:
+        from .joints import JointRestorer  # its lexicon loads on first use, like hazm's
+
+        return JointRestorer(self.config.words)
+
+    def warm(self) -> None:
+        """Load hazm and the word lists now (before forking workers, so they share them)."""
+        if self.config.enabled:
+            _ = self._hazm
+            if self.config.restore_joints:
+                self._joints.restore("می", "می")
+
     def normalize(self, text: str) -> str:
         """Normalize one run of prose, keeping its leading and trailing whitespace."""
         if not text or text.isspace():
@@ -122,7 +137,9 @@ class TextNormalizer:
         lead, core, trail = _EDGES.fullmatch(text).groups()  # type: ignore[union-attr]
         masked, tokens = mask(core)
         if _ARABIC_SCRIPT.search(masked):
-            masked = self._hazm.normalize(masked)
+            before, masked = masked, self._hazm.normalize(masked)
+            if self.config.restore_joints:  # lost ZWNJs; it re-decides the words hazm joined
+                masked = self._joints.restore(masked, before)
             if self.config.remove_specials_chars:
                 masked = _SPECIALS.sub("", masked)
         localize = self.config.digits == "persian" and (

@@ -56,9 +56,8 @@ class PageRenderer:
         return OutputFile(rel_path, html.encode("utf-8"))
 
     def _rel(self, filename: str | None) -> str:
-        if not filename:
-            return str(self.templates_dir)
-        p = Path(filename)
+        p = Path(filename or self.templates_dir)
+        filename = str(p)
         return p.relative_to(self.config.root).as_posix() if p.is_relative_to(self.config.root) else filename
 
     def _template_frame(self, e: Exception) -> tuple[str, int | None]:

@@ -8,6 +8,7 @@ The same code runs for `build` and for every rebuild of `serve`.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,91 +19,63 @@ from .assemble import assemble
 from .body import BodyRenderer
 from .config import SiteConfig
 from .digest import stable_digest, tree_digest
-from .errors import AkhbarError, Problem
-from .model import BuildReport, OutputFile, RawArticle, RenderedBody
+from .errors import AkhbarError
+from .model import BuildReport, OutputFile
 from .pages import PageRenderer
-from .read import discover, load_source, parse_article
-from .write import write_changes, write_tree
+from .sources import SourceEntry, read_sources
+from .write import check_output, write_changes, write_tree
 
 Progress = Callable[[int, int], None]
 
 
 @dataclass
-class SourceEntry:
-    stamp: tuple[int, int]  # (mtime_ns, size): unchanged means not re-read
-    text_digest: str
-    raw: RawArticle | None
-    problems: list[Problem]
-    body: RenderedBody | None
-
-
-@dataclass
 class BuildState:
-    """What a build leaves for the next one. Valid only for the same generator, config and output."""
+    """What a build leaves for the next one (in memory for `serve`, in `.cache/` for `build`).
 
-    key: str = ""
+    `body_key` covers what rendered bodies depend on; `page_key` also covers what pages depend on.
+    """
+
+    body_key: str = ""
+    page_key: str = ""
     sources: dict[Path, SourceEntry] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # output path → fingerprint of what it shows
     statics: dict[str, str] = field(default_factory=dict)  # output path → digest of its bytes
-    renderer: BodyRenderer | None = None
+    renderer: BodyRenderer | None = None  # per process; never pickled
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "renderer": None}
 
 
 @dataclass(frozen=True)
 class Explanation:
+    reason: str  # why the build was as large as it was
     read: tuple[str, ...]  # source files read and rendered again
     rendered: tuple[str, ...]  # pages rendered again
 
 
-def _state_key(config: SiteConfig, output: Path, drafts: bool) -> str:
-    return stable_digest(__version__, config, str(output.resolve()), drafts)
-
-
-def _read_sources(config: SiteConfig, state: BuildState, progress: Progress | None) -> list[str]:
-    """Refresh `state.sources` from disk; return the files that were read again."""
-    paths = discover(config.content_dir)
-    fresh: dict[Path, SourceEntry] = {}
-    reread: list[str] = []
-    renderer = state.renderer
-    keys = tuple(t.key for t in config.taxonomies)
-    for i, path in enumerate(paths, 1):
-        st = path.stat()
-        stamp = (st.st_mtime_ns, st.st_size)
-        old = state.sources.get(path)
-        if old and old.stamp == stamp:
-            fresh[path] = old
-            continue
-        src = load_source(path, config.root)
-        if isinstance(src, Problem):
-            fresh[path] = SourceEntry(stamp, "", None, [src], None)
-            reread.append(src.path)
-            continue
-        digest = stable_digest(src.text)
-        if old and old.text_digest == digest:
-            fresh[path] = SourceEntry(stamp, digest, old.raw, old.problems, old.body)
-            continue
-        reread.append(src.rel)
-        raw = parse_article(src, config.tz)
-        if isinstance(raw, list):
-            fresh[path] = SourceEntry(stamp, digest, None, raw, None)
-            continue
-        if renderer is None:
-            renderer = state.renderer = BodyRenderer(config.normalize)
-        fresh[path] = SourceEntry(stamp, digest, raw, [], renderer.render(raw, keys))
-        if progress:
-            progress(i, len(paths))
-    state.sources = fresh
-    return reread
+def _keys(config: SiteConfig, output: Path, drafts: bool) -> tuple[str, str]:
+    body = stable_digest(__version__, config.normalize, [t.key for t in config.taxonomies], config.timezone)
+    return body, stable_digest(body, config, str(output.resolve()), drafts)
 
 
 def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Progress | None = None,
-          state: BuildState | None = None) -> tuple[BuildReport, BuildState, Explanation]:
+          state: BuildState | None = None, jobs: int = 0) -> tuple[BuildReport, BuildState, Explanation]:
     """Build into `output`. On any problem, raise with every problem found and touch nothing."""
     start = time.perf_counter()
-    key = _state_key(config, output, drafts)
-    incremental = state is not None and state.key == key and output.is_dir()
-    if state is None or state.key != key:
-        state = BuildState(key=key)
-    reread = _read_sources(config, state, progress)
+    check_output(output, config.root, (config.content_dir, config.theme_dir))
+    body_key, page_key = _keys(config, output, drafts)
+    reason = "incremental"
+    if state is None:
+        state, reason = BuildState(body_key, page_key), "no cache: everything is built"
+    elif state.body_key != body_key:
+        state, reason = BuildState(body_key, page_key), "generator or normalization settings changed: everything is built"
+    elif state.page_key != page_key:
+        state = dataclasses.replace(state, page_key=page_key, pages={}, statics={})
+        reason = "site settings changed: every page is rendered"
+    incremental = bool(state.pages) and output.is_dir()
+    if state.renderer is None:
+        state.renderer = BodyRenderer(config.normalize)
+    state.sources, reread = read_sources(config, state.sources, state.renderer, jobs, progress)
 
     problems = [p for e in state.sources.values() for p in e.problems]
     pairs = [(e.raw, e.body) for e in state.sources.values()
@@ -116,7 +89,8 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
     theme = tree_digest(renderer.templates_dir)
     specs = list(renderer.page_specs(site))
     fingerprints = {s.rel_path: stable_digest(theme, s.fingerprint) for s in specs}
-    changed = [s for s in specs if not incremental or state.pages.get(s.rel_path) != fingerprints[s.rel_path]]
+    changed = [s for s in specs if not incremental or state.pages.get(s.rel_path) != fingerprints[s.rel_path]
+               or not (output / s.rel_path).exists()]
     pages = [renderer.render_page(s) for s in changed]
     statics = _static_files(config)
     static_digests = {f.rel_path: stable_digest(f.data) for f in statics}
@@ -134,7 +108,7 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
         articles=len(site.articles), pages=len(specs), written=result.written, removed=result.removed,
         seconds=time.perf_counter() - start, warnings=tuple(p for p in problems if p.warning),
     )
-    return report, state, Explanation(tuple(reread), tuple(s.rel_path for s in changed))
+    return report, state, Explanation(reason, tuple(reread), tuple(s.rel_path for s in changed))
 
 
 def _static_files(config: SiteConfig) -> list[OutputFile]:

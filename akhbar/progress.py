@@ -18,7 +18,7 @@ class ProgressBar:
 
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()
-        if now - self.start < self.delay or (now - self.last < 0.1 and done < total):
+        if not self.stream.isatty() or now - self.start < self.delay or (now - self.last < 0.1 and done < total):
             return
         self.last = now
         width = 30

@@ -2,7 +2,10 @@
 
 It runs as a treeprocessor after `inline` (20) and before `toc` (5): by then code spans are
 `AtomicString`s inside `<code>`, link targets sit in attributes and raw HTML sits in the stash as
-`\\x02…\\x03` placeholders, which `TextNormalizer` keeps as opaque tokens. Only `el.text`,
+`\\x02…\\x03` placeholders, which `TextNormalizer` keeps as opaque tokens. It also runs after
+`attr_list` (8) and `abbr` (7), which read syntax out of text nodes (`{: .class #id}`, abbreviations):
+they must see the text as written, or `{: .x}` would reach them as `{: . x}` and an abbreviation
+written with Arabic letters would no longer be found. Only `el.text`,
 `el.tail` and image `alt` text change.
 """
 
@@ -59,4 +62,4 @@ class ProseExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API)
         self.processor = ProseTreeprocessor(md, self.normalizer)
-        md.treeprocessors.register(self.processor, "persian_prose", 15)
+        md.treeprocessors.register(self.processor, "persian_prose", 6)

@@ -26,6 +26,8 @@ from .pipeline import BuildState, build
 QUIET = 0.08  # seconds without events before a rebuild: one save often fires several events
 IGNORED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".bak", ".part", ".crdownload")
 IGNORED_PREFIXES = (".#", "#", ".~")
+# Served while there is no site yet (the first build failed): it still gets the overlay and the reload script.
+NO_SITE_YET = b'<!doctype html>\n<html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>akhbar</title></head><body></body></html>\n'
 
 
 def is_loopback(host: str) -> bool:
@@ -129,6 +131,7 @@ def _make_app(preview: Preview):  # noqa: ANN202 (tornado types)
 
         def get(self, raw: str) -> None:
             path = self._resolve(raw)
+            data = None
             if path is None:
                 target = (preview.output / unquote(raw))
                 if raw and not raw.endswith("/") and ".." not in raw and target.resolve().is_relative_to(preview.output) \
@@ -138,9 +141,9 @@ def _make_app(preview: Preview):  # noqa: ANN202 (tornado types)
                 self.set_status(404)
                 path = preview.output / "404.html"
                 if not path.is_file():
-                    self.finish("404")
-                    return
-            data = path.read_bytes()
+                    data = NO_SITE_YET
+            if data is None:
+                data = path.read_bytes()
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             if kind == "text/html":
                 page = data.decode("utf-8", "replace")

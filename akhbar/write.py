@@ -39,14 +39,8 @@ def _same(old: Path, data: bytes) -> bool:
         return False
 
 
-def write_tree(files: Iterable[OutputFile], output: Path) -> WriteResult:
-    output = output.resolve()
-    staging = output.with_name(f".{output.name}.new")
-    retired = output.with_name(f".{output.name}.old")
-    for leftover in (staging, retired):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    staging.mkdir(parents=True)
+def _stage(files: Iterable[OutputFile], output: Path, staging: Path) -> tuple[int, int, set[PurePosixPath]]:
+    """Write every file into `staging`, hard-linking those whose bytes equal the file in `output`."""
     count = written = 0
     seen: set[PurePosixPath] = set()
     for f in files:
@@ -67,6 +61,38 @@ def write_tree(files: Iterable[OutputFile], output: Path) -> WriteResult:
         else:
             written += 1
         target.write_bytes(f.data)
+    return count, written, seen
+
+
+def check_output(output: Path, root: Path, keep: Iterable[Path]) -> None:
+    """Refuse an output folder whose swap would replace the project or a folder the build reads."""
+    out, root = output.resolve(), root.resolve()
+    if out.exists() and not out.is_dir():
+        raise AkhbarError(Problem(str(output), None, "cannot be the output folder: it is a file, which the build "
+                                  "would replace; use a folder such as output/"))
+    if out == root or out in root.parents:
+        raise AkhbarError(Problem(str(output), None, "cannot be the output folder: it holds the project, which "
+                                  "the build would replace; use a folder such as output/"))
+    for folder in (k.resolve() for k in keep):
+        if out == folder or out in folder.parents or folder in out.parents:
+            shown = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
+            raise AkhbarError(Problem(str(output), None, f"cannot be the output folder: it is, holds or lies "
+                                      f"inside {shown}/; use a folder such as output/"))
+
+
+def write_tree(files: Iterable[OutputFile], output: Path) -> WriteResult:
+    output = output.resolve()
+    staging = output.with_name(f".{output.name}.new")
+    retired = output.with_name(f".{output.name}.old")
+    for leftover in (staging, retired):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    staging.mkdir(parents=True)
+    try:
+        count, written, seen = _stage(files, output, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # a refused or failed build leaves no half-built folder
+        raise
     removed = 0
     if output.exists():
         removed = sum(1 for p in output.rglob("*") if p.is_file() and PurePosixPath(p.relative_to(output).as_posix()) not in seen)

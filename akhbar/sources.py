@@ -1,0 +1,117 @@
+"""Read stage over the whole content folder: every article file → a `SourceEntry`, in parallel when cold.
+
+An entry keeps what the later stages need (validated front matter, the rendered body) and what lets
+the next build skip the file (its size and mtime, its text digest), never the file's text itself.
+Cold builds spread files over a process pool forked after hazm is loaded, so workers share it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .body import BodyRenderer
+from .config import SiteConfig
+from .digest import stable_digest
+from .errors import Problem
+from .model import RawArticle, RenderedBody
+from .read import discover, load_source, parse_article
+
+Progress = Callable[[int, int], None]
+PARALLEL_FROM = 200  # below this many files to read, forking costs more than it saves
+CHUNK = 64
+
+
+@dataclass
+class SourceEntry:
+    stamp: tuple[int, int]  # (mtime_ns, size): unchanged means not re-read
+    text_digest: str
+    raw: RawArticle | None  # front matter; its text and body are dropped once rendered
+    problems: list[Problem]
+    body: RenderedBody | None
+
+
+def stamp_of(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size
+
+
+def load_entry(path: Path, stamp: tuple[int, int], old: SourceEntry | None, config: SiteConfig,
+               renderer: BodyRenderer, keys: tuple[str, ...]) -> tuple[SourceEntry, bool]:
+    """One file → its entry; the flag says whether it had to be parsed and rendered again."""
+    src = load_source(path, config.root)
+    if isinstance(src, Problem):
+        return SourceEntry(stamp, "", None, [src], None), True
+    digest = stable_digest(src.text)
+    if old and old.text_digest == digest:
+        return dataclasses.replace(old, stamp=stamp), False
+    raw = parse_article(src, config.tz)
+    if isinstance(raw, list):
+        return SourceEntry(stamp, digest, None, raw, None), True
+    body = renderer.render(raw, keys)
+    slim = dataclasses.replace(raw, source=dataclasses.replace(raw.source, text=""), body="")
+    return SourceEntry(stamp, digest, slim, [], body), True
+
+
+_worker: tuple[SiteConfig, BodyRenderer, tuple[str, ...]] | None = None  # set in each forked worker
+
+
+def _init_worker(config: SiteConfig, renderer: BodyRenderer, keys: tuple[str, ...]) -> None:
+    global _worker
+    _worker = (config, renderer, keys)
+
+
+def _load_chunk(items: list[tuple[Path, tuple[int, int]]]) -> list[tuple[Path, SourceEntry, bool]]:
+    assert _worker is not None
+    config, renderer, keys = _worker
+    return [(path, *load_entry(path, stamp, None, config, renderer, keys)) for path, stamp in items]
+
+
+def read_sources(config: SiteConfig, previous: dict[Path, SourceEntry], renderer: BodyRenderer,
+                 jobs: int = 0, progress: Progress | None = None) -> tuple[dict[Path, SourceEntry], list[str]]:
+    """Entries for every article file, reusing `previous` where a file is unchanged; also the files re-read."""
+    keys = tuple(t.key for t in config.taxonomies)
+    entries: dict[Path, SourceEntry] = {}
+    todo: list[tuple[Path, tuple[int, int]]] = []
+    for path in discover(config.content_dir):
+        stamp = stamp_of(path)
+        old = previous.get(path)
+        if old and old.stamp == stamp:
+            entries[path] = old
+        else:
+            todo.append((path, stamp))
+    reread: list[str] = []
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and len(todo) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+        results = _parallel(todo, config, renderer, keys, jobs, progress)
+    else:
+        results = []
+        for i, (path, stamp) in enumerate(todo, 1):
+            results.append((path, *load_entry(path, stamp, previous.get(path), config, renderer, keys)))
+            if progress:
+                progress(i, len(todo))
+    for path, entry, was_read in results:
+        entries[path] = entry
+        if was_read:
+            reread.append(path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else str(path))
+    return dict(sorted(entries.items())), reread
+
+
+def _parallel(todo: list[tuple[Path, tuple[int, int]]], config: SiteConfig, renderer: BodyRenderer,
+              keys: tuple[str, ...], jobs: int, progress: Progress | None) -> list[tuple[Path, SourceEntry, bool]]:
+    renderer.normalizer.warm()  # load hazm and the word lists once, before the workers fork
+    chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+    results: list[tuple[Path, SourceEntry, bool]] = []
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
+                             initargs=(config, renderer, keys)) as pool:
+        for chunk in pool.map(_load_chunk, chunks):
+            results.extend(chunk)
+            if progress:
+                progress(len(results), len(todo))
+    return results

@@ -1,0 +1,185 @@
+"""Where an incremental rebuild spends its time: `pipeline.build` with a carried `BuildState`, as in `serve`.
+
+    python bench/profile_rebuild.py [--articles 10000] [--root PROJECT] [--top 25]
+
+Builds the project twice with one state (cold, then warm with nothing changed), appends a sentence to
+one article and builds again under cProfile (prints the top entries by cumulative time and saves the
+profile to bench/results/), then edits once more and builds without the profiler, timing each stage
+by wrapping the functions `pipeline.build` calls (nothing in akhbar/ is modified). The edited article
+is restored at the end. The corpus is the one reload_bench.py caches (generated if missing); the
+output goes to PROJECT/output-profile/, so a running `serve` on the same project is not disturbed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import dataclasses
+import functools
+import io
+import pstats
+import shutil
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(REPO))
+
+import corpus  # noqa: E402
+from reload_bench import pick_article  # noqa: E402
+
+from akhbar import pages, pipeline  # noqa: E402
+from akhbar.config import load_config  # noqa: E402
+
+
+class StageClock:
+    """Wraps the stage functions `pipeline.build` calls and adds up their wall time."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.calls: dict[str, int] = defaultdict(int)
+        self._undo: list[tuple[object, str, object]] = []
+
+    def _wrap(self, owner: object, attr: str, label: str, eager: bool = False) -> None:
+        original = owner.__dict__[attr] if isinstance(owner, type) else getattr(owner, attr)
+        clock = self
+
+        if isinstance(original, property):
+            getter = original.fget
+
+            def timed_get(obj):  # noqa: ANN001, ANN202
+                t = time.perf_counter()
+                try:
+                    return getter(obj)
+                finally:
+                    clock.seconds[label] += time.perf_counter() - t
+                    clock.calls[label] += 1
+
+            setattr(owner, attr, property(timed_get))
+        else:
+            @functools.wraps(original)
+            def timed(*a, **k):  # noqa: ANN002, ANN003, ANN202
+                t = time.perf_counter()
+                try:
+                    result = original(*a, **k)
+                    return list(result) if eager else result  # a generator's work happens while it is consumed
+                finally:
+                    clock.seconds[label] += time.perf_counter() - t
+                    clock.calls[label] += 1
+
+            setattr(owner, attr, timed)
+        self._undo.append((owner, attr, original))
+
+    def install(self) -> None:
+        self._wrap(pipeline, "check_output", "check_output")
+        self._wrap(pipeline, "_read_sources", "read changed sources (stat all, parse + render changed)")
+        self._wrap(pipeline, "assemble", "assemble (Site, article digests)")
+        self._wrap(pages, "_related_index", "  of which: related-articles index")
+        self._wrap(pipeline, "tree_digest", "theme tree digest")
+        self._wrap(pages.PageRenderer, "page_specs", "page specs (incl. related index)", eager=True)
+        self._wrap(pages.PageSpec, "fingerprint", "page fingerprints (stable_digest of contexts)")
+        self._wrap(pages.PageRenderer, "render_page", "render changed pages (Jinja2)")
+        self._wrap(pipeline, "_static_files", "read theme static files")
+        self._wrap(pipeline, "write_changes", "write changed files")
+        self._wrap(pipeline, "write_tree", "write whole tree")
+
+    def uninstall(self) -> None:
+        for owner, attr, original in reversed(self._undo):
+            setattr(owner, attr, original)
+        self._undo.clear()
+
+
+def edit(article: Path, original: bytes, n: int) -> None:
+    text = original.decode("utf-8").rstrip("\n")
+    article.write_bytes(f"{text}\n\n{corpus.sentence(5000 + n)}\n".encode())
+
+
+def line(label: str, report, explained, seconds: float) -> str:  # noqa: ANN001
+    return (f"{label}: {seconds:.2f} s wall ({len(explained.read)} read, {len(explained.rendered)} of "
+            f"{report.pages} pages rendered, {report.written} written)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--articles", type=int, default=10_000, help="corpus size when --root is not given")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--root", type=Path, help="project to build (default: the cached bench/.work corpus)")
+    p.add_argument("--article", help="article to edit, relative to the project")
+    p.add_argument("--top", type=int, default=25)
+    p.add_argument("--keep-output", action="store_true")
+    args = p.parse_args(argv)
+
+    root = args.root
+    if root is None:
+        root = BENCH / ".work" / f"corpus-{args.articles}-s{args.seed}"
+        want = {"articles": args.articles, "seed": args.seed, "generator": corpus.generator_digest()}
+        if corpus.read_marker(root) != want:
+            print(f"generating {args.articles} articles into {root} …", flush=True)
+            corpus.generate(args.articles, root, args.seed)
+    root = root.resolve()
+    config = load_config(root)
+    # serve previews at its own address; do the same so the pages are the ones serve renders
+    config = dataclasses.replace(config, base_url="http://127.0.0.1:8000/")
+    output = root / "output-profile"
+    shutil.rmtree(output, ignore_errors=True)
+    article = pick_article(root, args.article)
+    original = article.read_bytes()
+    print(f"project {root}, editing {article.relative_to(root)}", flush=True)
+
+    try:
+        t = time.perf_counter()
+        report, state, explained = pipeline.build(config, output)
+        print(line("build 1 (cold, no state)", report, explained, time.perf_counter() - t), flush=True)
+        t = time.perf_counter()
+        report, state, explained = pipeline.build(config, output, state=state)
+        print(line("build 2 (with state, nothing changed)", report, explained, time.perf_counter() - t), flush=True)
+
+        edit(article, original, 1)
+        profiler = cProfile.Profile()
+        t = time.perf_counter()
+        profiler.enable()
+        report, state, explained = pipeline.build(config, output, state=state)
+        profiler.disable()
+        print(line("build 3 (with state, one article edited) under cProfile", report, explained,
+                   time.perf_counter() - t), flush=True)
+
+        edit(article, original, 2)
+        clock = StageClock()
+        clock.install()
+        try:
+            t = time.perf_counter()
+            report, state, explained = pipeline.build(config, output, state=state)
+            total = time.perf_counter() - t
+        finally:
+            clock.uninstall()
+        print(line("build 4 (with state, one article edited), stages timed", report, explained, total))
+        print("\nstage times of build 4 (wall; nested entries are part of the line above them):")
+        for label, seconds in clock.seconds.items():
+            print(f"  {seconds:7.3f} s {100 * seconds / total:5.1f}%  {label}  [{clock.calls[label]} call(s)]")
+
+        results = BENCH / "results"
+        results.mkdir(exist_ok=True)
+        prof_path = results / f"rebuild-{root.name}.prof"
+        profiler.dump_stats(prof_path)
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("cumulative").print_stats(args.top)
+        print(f"\ncProfile of build 3, top {args.top} by cumulative time (saved to {prof_path.relative_to(REPO)}):")
+        print(out.getvalue())
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
+        print("top 15 by own time:")
+        print(out.getvalue())
+    finally:
+        article.write_bytes(original)
+        if not args.keep_output:
+            shutil.rmtree(output, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
