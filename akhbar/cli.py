@@ -83,7 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         for problem in e.problems:
             print(problem, file=sys.stderr)
         errors = sum(not p.warning for p in e.problems)
-        print(f"{errors} problem{'s' if errors != 1 else ''}; nothing was changed in the output.", file=sys.stderr)
+        outcome = {"build": "nothing was changed in the output", "serve": "nothing was served",
+                   "fmt": "those files were left as they were", "import": "those sources were not imported"}
+        print(f"{errors} problem{'s' if errors != 1 else ''}; {outcome.get(args.command, 'nothing was changed')}.",
+              file=sys.stderr)
         return EXIT_PROBLEMS
     except KeyboardInterrupt:
         return 130

@@ -83,6 +83,7 @@ class Formatter:
         if not isinstance(node, yaml.MappingNode):
             return fm
         edits: list[tuple[int, int, str]] = []
+        first_line = 0  # file line of the first value changed (the text starts on the '---' line)
         expected = yaml.load(fm, Loader=_Loader)
         for key_node, value_node in node.value:
             if key_node.value not in PROSE_KEYS:
@@ -100,7 +101,9 @@ class Formatter:
                 new_values.append(new)
                 if new != scalar.value:
                     classify(scalar.value, new, result.changes)
-                    edits.append((scalar.start_mark.index, scalar.end_mark.index, _yaml_scalar(new, scalar.style)))
+                    start, end = scalar.start_mark.index, scalar.end_mark.index
+                    edits.append((start, end, _yaml_scalar(new, scalar.style, fm[start:end])))
+                    first_line = first_line or key_node.start_mark.line + 1
             if isinstance(value_node, yaml.SequenceNode):
                 expected[key_node.value] = new_values
             elif new_values:
@@ -113,7 +116,8 @@ class Formatter:
         except yaml.YAMLError:
             ok = False
         if not ok:
-            result.warnings.append(Problem(rel, 2, "front matter left as written: it could not be normalized safely", True))
+            result.warnings.append(Problem(rel, first_line or 2,
+                                           "front matter left as written: it could not be normalized safely", True))
             return fm
         return out
 
@@ -123,19 +127,22 @@ class Formatter:
         assert processor is not None
         runs = list(processor.runs)
         out, cursor, counts = body, 0, Counter()
+        spans = _markup_spans(body)
         for old_run, new_run in runs:
             old_pieces, new_pieces = _pieces(old_run), _pieces(new_run)
             if len(old_pieces) != len(new_pieces):
                 continue
-            for old, new in zip(old_pieces, new_pieces):
+            for old, new in zip(old_pieces, new_pieces, strict=True):
                 if not old:
                     continue
-                at = out.find(old, cursor)
+                at = _find_prose(out, old, cursor, spans)
                 if at < 0:
                     continue
                 if old != new:
                     out = out[:at] + new + out[at + len(old):]
                     classify(old, new, counts)
+                    delta = len(new) - len(old)
+                    spans = [(a + delta, b + delta) if a > at else (a, b) for a, b in spans]
                 cursor = at + len(new)
         if out == body:
             return body
@@ -147,14 +154,48 @@ class Formatter:
         return out
 
 
+# Source that is markup, never prose: fenced code, code spans, link and image targets, reference
+# definitions, autolinks and HTML tags. A text run is never looked for inside them.
+_MARKUP = re.compile(
+    r"^(```|~~~).*?^\1[^\n]*$"
+    r"|(`+).+?\2"
+    r"|\]\([^)\n]*\)"
+    r"|^ {0,3}\[[^\]\n]+\]:[^\n]*$"
+    r"|<[^>\n]+>",
+    re.M | re.S,
+)
+
+
+def _markup_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _MARKUP.finditer(text)]
+
+
+def _find_prose(text: str, piece: str, start: int, spans: list[tuple[int, int]]) -> int:
+    """First occurrence of `piece` at or after `start` that does not overlap markup."""
+    at = text.find(piece, start)
+    while at >= 0:
+        end = at + len(piece)
+        if not any(a < end and at < b for a, b in spans):
+            return at
+        at = text.find(piece, at + 1)
+    return -1
+
+
 def _pieces(run: str) -> list[str]:
     """A text run split where the source has markup or line prefixes, each piece stripped."""
     return [line.strip() for part in _PLACEHOLDER.split(run) for line in part.split("\n")]
 
 
-def _yaml_scalar(value: str, style: str | None) -> str:
+def _yaml_scalar(value: str, style: str | None, source: str) -> str:
+    """`value` written as a YAML scalar in the style the editor used; the caller verifies it reads back."""
     if style == "'":
         return "'" + value.replace("'", "''") + "'"
+    if style in ("|", ">"):
+        header, _, rest = source.partition("\n")
+        indent = re.match(r"[ \t]*", rest).group() if rest else "  "  # type: ignore[union-attr]
+        lines = value.split("\n") if style == "|" else [value.replace("\n", " ").strip()]
+        tail = "\n" if source.endswith("\n") else ""
+        return header + "\n" + "\n".join(indent + line if line else "" for line in lines).rstrip("\n ") + tail
     if style is None:
         try:
             if yaml.load(value, Loader=_Loader) == value and "\n" not in value:

@@ -19,7 +19,7 @@ import yaml
 from .config import SiteConfig
 from .dates import ArticleDate, DateError, jalali, parse_date
 from .errors import AkhbarError
-from .export_text import NotTextError, decode, escape_markdown, line_key, parse, provisional_title
+from .export_text import Export, NotTextError, decode, escape_markdown, line_key, parse, provisional_title
 from .fmt import Formatter
 from .provinces import find_province
 from .slugs import term_slug
@@ -115,23 +115,17 @@ class ArticleMaker:
             return Made(job.shown, job.name, problem=str(e), sha256=sha)
         if not export.paragraphs:
             return Made(job.shown, job.name, problem="holds no article text, only page furniture", sha256=sha)
-        tz, review = self.config.tz, []
+        review: list[str] = []
         title = export.title
         if title is None:
             title = provisional_title(export.paragraphs[0])
             review.append("title")
-        date = next((self.dates[k] for k in (f"id:{export.news_id}", f"name:{job.name}", f"name:{job.rel}")
-                     if k in self.dates), None)
-        if date is None and export.date:
-            date = front_date(parse_date(export.date, tz), tz)
-        if date is None:
-            date = front_date(ArticleDate(datetime.fromtimestamp(job.mtime, tz), True), tz)
-            review.append("date")
+        date = self._date(export, job, review)
         norm = self.formatter.renderer.prose_text  # the Formatter normalizes again; this makes its job small
         paragraphs = [norm(p) for p in export.paragraphs]
         fields = {
             "title": norm(title), "date": date, "news_id": export.news_id,
-            "section": _plural_joint(norm(export.section)) if export.section else None,
+            "section": self._section(export.section) if export.section else None,
             "province": find_province(title, export.paragraphs[0]), "lead": paragraphs[0],
         }
         stem = str(export.news_id) if export.news_id is not None else self._title_stem(fields["title"], sha)
@@ -141,19 +135,42 @@ class ArticleMaker:
             alias = self.config.importer.old_url.format(news_id=export.news_id)
             head.append(f"aliases: [{json.dumps(alias, ensure_ascii=False)}]")
         body = "\n\n".join(escape_markdown(p) for p in paragraphs)
-        text = "---\n" + "\n".join(head) + "\n---\n\n" + body + "\n"
         try:
-            result = self.formatter.format_text(text, job.shown, Path(f"{stem}.md"))
-            for _ in range(2):  # `fmt --check` must pass: format until nothing changes (one pass, nearly always)
-                if result.text == text:
-                    break
-                text = result.text
-                result = self.formatter.format_text(text, job.shown, Path(f"{stem}.md"))
+            text, warnings = self._format("---\n" + "\n".join(head) + "\n---\n\n" + body + "\n", job, stem)
         except AkhbarError as e:
             return Made(job.shown, job.name, problem="could not be made into an article: "
                         + "; ".join(p.message for p in e.problems), sha256=sha, failed=True)
-        return Made(job.shown, job.name, sha256=sha, news_id=export.news_id, stem=stem, text=result.text,
-                    review=tuple(review), warnings=tuple(w.message for w in result.warnings))
+        return Made(job.shown, job.name, sha256=sha, news_id=export.news_id, stem=stem, text=text,
+                    review=tuple(review), warnings=warnings)
+
+    def _date(self, export: Export, job: Job, review: list[str]) -> str:
+        """From --dates (by news number, then file name), else a date line, else the mtime (to review)."""
+        tz = self.config.tz
+        for key in (f"id:{export.news_id}", f"name:{job.name}", f"name:{job.rel}"):
+            if key in self.dates:
+                return self.dates[key]
+        if export.date:
+            return front_date(parse_date(export.date, tz), tz)
+        review.append("date")
+        return front_date(ArticleDate(datetime.fromtimestamp(job.mtime, tz), True), tz)
+
+    def _format(self, text: str, job: Job, stem: str) -> tuple[str, tuple[str, ...]]:
+        """The file as `fmt` leaves it: formatted until nothing changes (one pass, nearly always), so
+        `fmt --check` passes on it even where normalizing twice is not normalizing once."""
+        path = Path(f"{stem}.md")
+        result = self.formatter.format_text(text, job.shown, path)
+        for _ in range(2):
+            if result.text == text:
+                break
+            text = result.text
+            result = self.formatter.format_text(text, job.shown, path)
+        return result.text, tuple(w.message for w in result.warnings)
+
+    def _section(self, section: str) -> str:
+        """«استانها» → «استان‌ها»: normalized, and the plural ZWNJ put back, which section names always want."""
+        if not self.config.normalize.enabled:
+            return section
+        return _plural_joint(self.formatter.renderer.prose_text(section))
 
     @staticmethod
     def _title_stem(title: str, sha: str) -> str:
@@ -178,6 +195,10 @@ def init_worker(config: SiteConfig, dates: dict[str, str]) -> None:
 
 
 def make_in_worker(job: Job) -> Made:
+    """One job in a worker. A bug met on one export fails that export, not the other 60,000."""
     assert _MAKER is not None
-    return _MAKER.make(job)
+    try:
+        return _MAKER.make(job)
+    except Exception as e:  # noqa: BLE001 (reported with the file it happened on)
+        return Made(job.shown, job.name, problem=f"could not be imported: {type(e).__name__}: {e}", failed=True)
 

@@ -118,8 +118,9 @@ def _read_verbs(lex: Lexicon, data: Path) -> None:
                 for e in PERFECT_ENDINGS:
                     bodies[part + e] = part + ZWNJ + e
                     forms.add(part + ZWNJ + e)
+    forms.update(("است", "هست"), ("نیست" + e for e in PAST_ENDINGS))  # the copula, listed in hazm untagged
     bodies["توان"] = "توان"  # the impersonal «می‌توان», «نمی‌توان»: a bare stem after می
-    for glued, body in bodies.items():
+    for body in bodies.values():
         for prefix in ("می", "نمی"):
             forms.add(prefix + ZWNJ + body)
     lex.verb_bodies = bodies

@@ -101,6 +101,15 @@ class Term:
 
 
 @dataclass(frozen=True)
+class TermCount:
+    """What a page about a term shows of it: pages get this, not the `Term`, so they re-render only
+    when their own items change, not whenever any article of the term does."""
+
+    ref: TermRef
+    count: int
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     config: TaxonomyConfig
     terms: tuple[Term, ...]  # by count, then name

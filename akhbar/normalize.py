@@ -30,15 +30,19 @@ _TOKEN = re.compile(
     "|".join(
         f"(?P<{name}>{pattern})"
         for name, pattern in (
-            ("keep", rf"\x02[^\x03]*\x03|[{_PUA}]"),  # Markdown's stash placeholders, stray private-use chars
+            # Markdown's stash placeholders, stray private-use chars, a raw link target `](…)` in plain text
+            ("keep", rf"\x02[^\x03]*\x03|[{_PUA}]|\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)"),
             ("url", r"(?:https?|ftp)://[^\s<>\"«»]+|(?<![\w.])www\.[^\s<>\"«»]+"),
             ("email", r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
             ("handle", r"(?<!\w)@[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*"),
             ("hashtag", r"(?<!\w)#[^\s#.,،؛:;!؟?()«»\[\]{}\"']+"),
-            ("latin", r"[0-9]*[A-Za-z][A-Za-z0-9]*(?:[-_.:/+&'][A-Za-z0-9]+)*(?: [0-9]+(?![0-9]|[.,/:][0-9]))?"),
+            # Latin words and identifiers, with a number after a space: COVID-19, A4, ISO 9001:2015
+            ("latin", r"[0-9]*[A-Za-z][A-Za-z0-9]*(?:[-_.:/+&'][A-Za-z0-9]+)*(?: [0-9]+(?:[-:./][0-9]+)*)?"),
+            ("grouped", rf"{_D}{{1,3}}(?:\.{_D}{{3}}){{2,}}(?!{_D})"),  # 1.250.000: dots group thousands
             ("date", rf"{_D}{{1,4}}(?:/{_D}{{1,2}}/{_D}{{1,4}}|-{_D}{{1,2}}-{_D}{{1,4}}|\.{_D}{{1,2}}\.{_D}{{2,4}}(?!{_D}))"),
             ("time", rf"{_D}{{1,2}}:{_D}{{2}}(?::{_D}{{2}})?(?!{_D})"),
-            ("phone", rf"\+{_D}{{1,3}}(?:[ -]{_D}{{1,4}}){{2,4}}(?!{_D})|0{_D}{{2,3}}-{_D}{{4,8}}(?!{_D})"),
+            ("phone", rf"\+{_D}{{1,3}}(?:[ -]{_D}{{1,4}}(?![:/.٫]{_D})){{2,4}}(?!{_D})|[0۰٠]{_D}{{2,3}}-{_D}{{4,8}}(?!{_D})"),
+            ("fraction", rf"{_D}+/{_D}+"),  # 3/5, ۱۲۳/۴۵۶, 1397/11
             ("number", rf"{_D}+(?:[,٬]{_D}{{3}})*(?:[.٫]{_D}+)?(?: ?[%٪])?"),
         )
     )
@@ -54,6 +58,11 @@ _SPECIALS = re.compile(
     "\u08ad\u08d4-\u08ff\ufbb2-\ufbc1\ufc5e-\ufc63\ufcf2-\ufcf4\ufd3e\ufd3f\ufe70-\ufe72\ufe76-\ufe7f\ufdfa\ufdfb]"
 )
 _TO_PERSIAN = str.maketrans(LATIN + ARABIC, PERSIAN * 2)
+_TEH_MARBUTA = str.maketrans("ةﺓﺔ", "ههه")  # hazm maps ۃ but not the Arabic ة
+# A ZWNJ next to a space, punctuation or an edge joins nothing: hazm leaves some behind.
+_STRAY_ZWNJ = re.compile("\u200c+(?=[\\s.,!?؟،؛:»)\\]…]|$)|(?:(?<=[\\s«(\\[])|^)\u200c+")
+_SPACED_DOTS = re.compile(r"\.(?: \.){2,}")
+_MAX_TOKENS = 6000  # placeholders are private-use characters, U+E000 to U+F8FF
 _ARABIC_TO_PERSIAN = str.maketrans(ARABIC, PERSIAN)
 
 
@@ -136,12 +145,16 @@ class TextNormalizer:
             return text
         lead, core, trail = _EDGES.fullmatch(text).groups()  # type: ignore[union-attr]
         masked, tokens = mask(core)
+        if len(tokens) > _MAX_TOKENS:
+            return lead + self._normalize_halves(core) + trail
         if _ARABIC_SCRIPT.search(masked):
+            masked = _SPACED_DOTS.sub("...", masked.translate(_TEH_MARBUTA))
+            if self.config.remove_specials_chars:  # before hazm, so its spacing closes the gaps left
+                masked = _SPECIALS.sub("", masked)
             before, masked = masked, self._hazm.normalize(masked)
             if self.config.restore_joints:  # lost ZWNJs; it re-decides the words hazm joined
                 masked = self._joints.restore(masked, before)
-            if self.config.remove_specials_chars:
-                masked = _SPECIALS.sub("", masked)
+            masked = _STRAY_ZWNJ.sub("", masked).strip()
         localize = self.config.digits == "persian" and (
             _PERSIAN_LETTER.search(masked) is not None or not _LATIN_LETTER.search(core)
         )
@@ -149,9 +162,19 @@ class TextNormalizer:
         return lead + unmask(masked, tokens) + trail
 
 
+    def _normalize_halves(self, core: str) -> str:
+        """A run with more protected tokens than placeholders: split it at the space nearest its middle."""
+        middle = len(core) // 2
+        spaces = [m.start() for m in re.finditer(r"\s", core)]
+        if not spaces:
+            return core
+        cut = min(spaces, key=lambda i: abs(i - middle))
+        return self.normalize(core[:cut]) + core[cut] + self.normalize(core[cut + 1 :])
+
+
 def localize_token(token: Token, persian: bool) -> str:
     """Digits of numbers, dates, times and phones become Persian; URLs and Latin stay as written."""
-    if token.kind not in ("date", "time", "phone", "number"):
+    if token.kind not in ("date", "time", "phone", "number", "grouped", "fraction"):
         return token.text
     if not persian:
         return token.text.translate(_ARABIC_TO_PERSIAN) if any(c in ARABIC for c in token.text) else token.text

@@ -12,11 +12,11 @@ from urllib.parse import unquote
 
 import jinja2
 
-from .config import SiteConfig
+from .config import SiteConfig, TaxonomyConfig
 from .digest import stable_digest
 from .digits import to_persian_digits
 from .errors import AkhbarError, Problem
-from .model import Article, OutputFile, Pager, Site, Taxonomy, Term
+from .model import Article, OutputFile, Pager, Site, TermCount
 from .paginate import paginate
 
 
@@ -82,10 +82,12 @@ class PageRenderer:
         for pager in paginate(articles, size, ""):
             yield _list_spec(pager, None, None)
         for taxonomy in site.taxonomies:
-            yield PageSpec(output_path(taxonomy.url), "terms.html", {"taxonomy": taxonomy, "page_url": taxonomy.url})
-            for term in taxonomy.terms:
+            counts = tuple(TermCount(t.ref, len(t.articles)) for t in taxonomy.terms)
+            yield PageSpec(output_path(taxonomy.url), "terms.html",
+                           {"taxonomy": taxonomy.config, "terms": counts, "page_url": taxonomy.url})
+            for term, count in zip(taxonomy.terms, counts, strict=True):
                 for pager in paginate(term.articles, size, term.ref.url):
-                    yield _list_spec(pager, term, taxonomy)
+                    yield _list_spec(pager, count, taxonomy.config)
         yield PageSpec("404.html", "404.html", {"page_url": "404.html"})
 
     def render_page(self, spec: PageSpec) -> OutputFile:
@@ -106,7 +108,7 @@ class PageSpec:
         return stable_digest(self.template, self.context)
 
 
-def _list_spec(pager: Pager, term: Term | None, taxonomy: Taxonomy | None) -> PageSpec:
+def _list_spec(pager: Pager, term: TermCount | None, taxonomy: TaxonomyConfig | None) -> PageSpec:
     return PageSpec(output_path(pager.url), "list.html", {
         "pager": pager, "heading": term.ref.name if term else None, "term": term, "taxonomy": taxonomy,
         "page_url": pager.url,

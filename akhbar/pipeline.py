@@ -23,7 +23,7 @@ from .errors import AkhbarError
 from .model import BuildReport, OutputFile
 from .pages import PageRenderer
 from .sources import SourceEntry, read_sources
-from .write import check_output, write_changes, write_tree
+from .write import Stamp, check_output, scan_output, write_changes, write_tree
 
 Progress = Callable[[int, int], None]
 
@@ -40,10 +40,16 @@ class BuildState:
     sources: dict[Path, SourceEntry] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # output path → fingerprint of what it shows
     statics: dict[str, str] = field(default_factory=dict)  # output path → digest of its bytes
+    stamps: dict[str, Stamp] = field(default_factory=dict)  # output path → stamp when this build left it
     renderer: BodyRenderer | None = None  # per process; never pickled
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "renderer": None}
+
+    def __setstate__(self, saved: dict) -> None:
+        # A cache written by an older akhbar may lack newer fields: they start empty (a colder build).
+        self.__dict__.update(BuildState().__dict__)
+        self.__dict__.update({k: v for k, v in saved.items() if k in self.__dict__})
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,7 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
     elif state.body_key != body_key:
         state, reason = BuildState(body_key, page_key), "generator or normalization settings changed: everything is built"
     elif state.page_key != page_key:
-        state = dataclasses.replace(state, page_key=page_key, pages={}, statics={})
+        state = dataclasses.replace(state, page_key=page_key, pages={}, statics={}, stamps={})
         reason = "site settings changed: every page is rendered"
     incremental = bool(state.pages) and output.is_dir()
     if state.renderer is None:
@@ -89,20 +95,27 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
     theme = tree_digest(renderer.templates_dir)
     specs = list(renderer.page_specs(site))
     fingerprints = {s.rel_path: stable_digest(theme, s.fingerprint) for s in specs}
-    changed = [s for s in specs if not incremental or state.pages.get(s.rel_path) != fingerprints[s.rel_path]
-               or not (output / s.rel_path).exists()]
-    pages = [renderer.render_page(s) for s in changed]
     statics = _static_files(config)
     static_digests = {f.rel_path: stable_digest(f.data) for f in statics}
+    # Trust the output only where it still is exactly what the last build left there.
+    on_disk = scan_output(output) if incremental else {}
+    intact = {rel for rel, stamp in state.stamps.items() if on_disk.get(rel) == stamp}
+    changed = [s for s in specs if s.rel_path not in intact or state.pages.get(s.rel_path) != fingerprints[s.rel_path]]
+    pages = [renderer.render_page(s) for s in changed]
 
     if incremental:
         wanted = set(fingerprints) | set(static_digests)
-        previous = set(state.pages) | set(state.statics)
-        new_statics = [f for f in statics if state.statics.get(f.rel_path) != static_digests[f.rel_path]]
-        result = write_changes(pages + new_statics, output, removed=previous - wanted)
+        new_statics = [f for f in statics
+                       if f.rel_path not in intact or state.statics.get(f.rel_path) != static_digests[f.rel_path]]
+        result = write_changes(pages + new_statics, output, removed=set(on_disk) - wanted)
+        stamps = {rel: on_disk[rel] for rel in wanted if rel in on_disk}
+        for f in pages + new_statics:
+            st = (output / f.rel_path).stat()
+            stamps[f.rel_path] = (st.st_mtime_ns, st.st_size)
     else:
         result = write_tree(pages + statics, output)
-    state.pages, state.statics = fingerprints, static_digests
+        stamps = scan_output(output)
+    state.pages, state.statics, state.stamps = fingerprints, static_digests, stamps
 
     report = BuildReport(
         articles=len(site.articles), pages=len(specs), written=result.written, removed=result.removed,

@@ -22,6 +22,7 @@ import io
 import os
 import random
 import re
+import resource
 import shutil
 import sys
 import tempfile
@@ -114,6 +115,12 @@ def generate(folder: Path, files: int, seed: int) -> list[list[str]]:
     return texts
 
 
+def cpu_seconds() -> float:
+    """User + system time of this process and of its finished children (the import's workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def project(root: Path) -> Path:
     root.mkdir(parents=True)
     shutil.copytree(REPO / "themes", root / "themes")
@@ -140,25 +147,27 @@ def main() -> int:
         root = project(work / "site")
         config = load_config(root)
         out = io.StringIO()
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), cpu_seconds()
         with contextlib.redirect_stdout(out):
             code = run_import(config, [work / "exports"], jobs=jobs)
-        seconds = time.perf_counter() - t
+        seconds, cpu = time.perf_counter() - t, cpu_seconds() - cpu
         written = sorted((root / "content" / "imported").glob("*.md"))
         print(out.getvalue().rstrip())
         print(f"import: {len(written)} files in {seconds:.1f} s with {jobs} worker(s) = "
-              f"{args.files / seconds:.0f} files/s (exit status {code})")
+              f"{args.files / seconds:.0f} files/s (exit status {code}); CPU {cpu:.1f} s = "
+              f"{args.files / cpu:.0f} files per CPU-second")
 
         normalizer = TextNormalizer(config.normalize)
         normalizer.normalize("خبر")  # load hazm outside the timing, as the import's workers do
-        t = time.perf_counter()
+        t, cpu0 = time.perf_counter(), cpu_seconds()
         for parts in texts:
             for part in parts:
                 normalizer.normalize(part)
-        base = time.perf_counter() - t
-        print(f"baseline, normalization alone (1 process): {base:.1f} s = {args.files / base:.0f} files/s")
-        print(f"ratio import/normalization: {(args.files / seconds) / (args.files / base):.2f} "
-              f"(per core: {(args.files / seconds / jobs) / (args.files / base):.2f})")
+        base, base_cpu = time.perf_counter() - t, cpu_seconds() - cpu0
+        print(f"baseline, normalization alone (1 process): {base:.1f} s = {args.files / base:.0f} files/s; "
+              f"CPU {base_cpu:.1f} s = {args.files / base_cpu:.0f} files per CPU-second")
+        print(f"ratio import/normalization, wall clock: {base / seconds:.2f}; "
+              f"per CPU-second: {base_cpu / cpu:.2f} (load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
         formatter = Formatter(config)
         sample = random.Random(args.seed).sample(written, min(200, len(written)))

@@ -30,7 +30,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO))
 
 import corpus  # noqa: E402
-from reload_bench import pick_article  # noqa: E402
+from reload_bench import code_version, pick_article  # noqa: E402
 
 from akhbar import pages, pipeline  # noqa: E402
 from akhbar.config import load_config  # noqa: E402
@@ -45,7 +45,10 @@ class StageClock:
         self._undo: list[tuple[object, str, object]] = []
 
     def _wrap(self, owner: object, attr: str, label: str, eager: bool = False) -> None:
-        original = owner.__dict__[attr] if isinstance(owner, type) else getattr(owner, attr)
+        """Time `owner.attr` (a function, method or property); skipped when this akhbar has no such name."""
+        original = (owner.__dict__.get(attr) if isinstance(owner, type) else getattr(owner, attr, None))
+        if original is None:
+            return
         clock = self
 
         if isinstance(original, property):
@@ -75,15 +78,18 @@ class StageClock:
         self._undo.append((owner, attr, original))
 
     def install(self) -> None:
-        self._wrap(pipeline, "check_output", "check_output")
-        self._wrap(pipeline, "_read_sources", "read changed sources (stat all, parse + render changed)")
-        self._wrap(pipeline, "assemble", "assemble (Site, article digests)")
+        # The stages `pipeline.build` calls, under the names of the akhbar being measured (missing ones are skipped).
+        self._wrap(pipeline, "check_output", "check output folder")
+        self._wrap(pipeline, "_read_sources", "read sources (stat every file; parse + render changed ones)")
+        self._wrap(pipeline, "read_sources", "read sources (stat every file; parse + render changed ones)")
+        self._wrap(pipeline, "assemble", "assemble (Site, article digests, terms)")
+        self._wrap(pipeline, "tree_digest", "theme templates digest")
+        self._wrap(pages.PageRenderer, "page_specs", "page specs (every page's context)", eager=True)
         self._wrap(pages, "_related_index", "  of which: related-articles index")
-        self._wrap(pipeline, "tree_digest", "theme tree digest")
-        self._wrap(pages.PageRenderer, "page_specs", "page specs (incl. related index)", eager=True)
-        self._wrap(pages.PageSpec, "fingerprint", "page fingerprints (stable_digest of contexts)")
-        self._wrap(pages.PageRenderer, "render_page", "render changed pages (Jinja2)")
+        self._wrap(pages.PageSpec, "fingerprint", "page fingerprints (stable_digest of every context)")
         self._wrap(pipeline, "_static_files", "read theme static files")
+        self._wrap(pipeline, "scan_output", "scan output folder (stamps)")
+        self._wrap(pages.PageRenderer, "render_page", "render changed pages (Jinja2)")
         self._wrap(pipeline, "write_changes", "write changed files")
         self._wrap(pipeline, "write_tree", "write whole tree")
 
@@ -99,8 +105,9 @@ def edit(article: Path, original: bytes, n: int) -> None:
 
 
 def line(label: str, report, explained, seconds: float) -> str:  # noqa: ANN001
+    why = getattr(explained, "reason", "")
     return (f"{label}: {seconds:.2f} s wall ({len(explained.read)} read, {len(explained.rendered)} of "
-            f"{report.pages} pages rendered, {report.written} written)")
+            f"{report.pages} pages rendered, {report.written} written{'; ' + why if why else ''})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
         if corpus.read_marker(root) != want:
             print(f"generating {args.articles} articles into {root} …", flush=True)
             corpus.generate(args.articles, root, args.seed)
+        else:
+            corpus.install_site(root)
+    version = code_version()
+    print(f"akhbar at {version['head']} ({len(version['uncommitted'])} uncommitted file(s) in akhbar/, themes/), "
+          f"code digest {version['code_digest']}", flush=True)
     root = root.resolve()
     config = load_config(root)
     # serve previews at its own address; do the same so the pages are the ones serve renders

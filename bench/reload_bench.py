@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import platform
@@ -62,9 +63,28 @@ def prepare_corpus(n: int, seed: int, work: Path) -> tuple[Path, float | None]:
         print(f"generated in {seconds:.1f} s", flush=True)
     else:
         print(f"reusing {project}", flush=True)
-    for stale in ("output", ".output.new", ".output.old"):  # a cold first build every run
+        corpus.install_site(project)  # the theme and settings of the code under test, not of the cached copy
+    for stale in ("output", ".output.new", ".output.old", ".cache"):  # a cold first build every run
         shutil.rmtree(project / stale, ignore_errors=True)
     return project, seconds
+
+
+def code_version() -> dict:
+    """Which akhbar was measured: HEAD, uncommitted changes, and a digest of the code and theme as run."""
+    h = hashlib.blake2b(digest_size=8)
+    for path in sorted([*(REPO / "akhbar").rglob("*.py"), *(REPO / "themes").rglob("*"), REPO / "build.py"]):
+        if path.is_file():
+            h.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
+
+    def git(*args: str) -> str:
+        try:  # read-only; --no-optional-locks keeps `status` from refreshing the index
+            return subprocess.run(["git", "--no-optional-locks", "-C", str(REPO), *args], capture_output=True,
+                                  text=True, timeout=30).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    return {"head": git("rev-parse", "--short", "HEAD"), "code_digest": h.hexdigest(),
+            "uncommitted": git("status", "--porcelain", "--", "akhbar", "themes", "build.py").splitlines()}
 
 
 def pick_article(project: Path, which: str | None) -> Path:
@@ -230,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     before = machine()
+    version = code_version()
+    print(f"akhbar at {version['head']} ({len(version['uncommitted'])} uncommitted file(s) in akhbar/, themes/), "
+          f"code digest {version['code_digest']}", flush=True)
     project, gen_seconds = prepare_corpus(args.articles, args.seed, args.work)
     article = pick_article(project, args.article)
     original = article.read_bytes()
@@ -273,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         "generation_seconds": gen_seconds, "corpus_cached": gen_seconds is None,
         "cold_build": cold, "reload": stats,
         "server_build_median": round(statistics.median(builds), 4) if builds else None,
-        "samples": samples, "machine_before": before, "machine_after": machine(),
+        "samples": samples, "code": version, "machine_before": before, "machine_after": machine(),
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     args.results.parent.mkdir(parents=True, exist_ok=True)

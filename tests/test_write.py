@@ -216,9 +216,6 @@ def test_output_option_and_stale_files_in_it(project, cli, tmp_path):
     assert sorted(p.name for p in out.parent.iterdir()) == ["public"]
 
 
-@pytest.mark.xfail(strict=True, reason="the command line's incremental build (.cache/state.pickle) trusts output/: "
-                   "a page edited or a file added there by hand survives every later build, so output/ no longer "
-                   "matches what the same input gives in a clean build")
 def test_a_rebuild_repairs_output_files_changed_by_hand(project, cli):
     out = project / "output"
     assert cli("--root", project, "build").code == 0
