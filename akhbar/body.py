@@ -43,9 +43,11 @@ class BodyRenderer:
         meta = raw.meta
         on = meta.normalize
         html = self.markdown(raw.body, on)
-        lead = self.prose_text(meta.lead, on) if meta.lead else first_paragraph(html)
+        opening = first_paragraph(html)
+        lead = self.prose_text(meta.lead, on) if meta.lead else opening
         terms = {key: tuple(self.prose_text(v, on) for v in term_values(meta, key)) for key in term_keys}
-        return RenderedBody(title=self.prose_text(meta.title, on), lead=lead, terms=terms, html=html)
+        return RenderedBody(title=self.prose_text(meta.title, on), lead=lead, terms=terms, html=html,
+                            lead_in_body=" ".join(lead.split()) == opening)
 
 
 def term_values(meta: FrontMatter, key: str) -> tuple[str, ...]:

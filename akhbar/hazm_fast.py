@@ -402,7 +402,7 @@ class FastNormalizer(Normalizer):
             text = p[0][0].sub(p[0][1], text)
         text = p[1][0].sub(p[1][1], text)
         # Patterns 2 and 5 need an opening bracket; 2 to 4 only add or remove spaces, so one check does.
-        brackets = "«" in text or "(" in text
+        brackets = "«" in text or "(" in text or "[" in text or "{" in text
         if brackets:
             text = p[2][0].sub(p[2][1], text)
         if ":" in text:

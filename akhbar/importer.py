@@ -246,6 +246,6 @@ def _print_report(placer: Placer, dry_run: bool) -> int:
           f"{'s' if r.imported != 1 else ''}{rewritten} into {where}; "
           f"{len(r.present)} already there, {len(r.skipped)} skipped, {len(r.failed)} failed")
     needing = ", ".join(f"{key} {r.review[key]}" for key in REVIEWABLE if r.review[key])
-    print(f"need review: {needing or 'none'} (see each file's `review:` list)")
+    print(f"need review, of the {r.imported} imported: {needing or 'none'} (each file's `review:` lists its guesses)")
     return 1 if r.skipped or r.failed else 0
 

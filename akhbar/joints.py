@@ -28,7 +28,7 @@ from .morphology import AFTER_SILENT_H, COMPARATIVE, FUNCTION_WORDS, MI, PLURAL,
 _L = "\u0621-\u063a\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06fa-\u06fc\u06ff"  # Arabic-script letters
 _M = "\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"  # combining marks (the «هٔ» hamza too)
 _WORD = re.compile(f"([{_L}][{_L}{_M}]*(?:\u200c[{_L}][{_L}{_M}]*)*)")
-_RUN = re.compile(f"[{_L}\ue000-\uf8ff]+")  # letters and masked tokens: hazm keeps both one for one
+_RUN = re.compile(f"([{_L}\ue000-\uf8ff]+)")  # letters and masked tokens: hazm keeps both one for one
 _MARK = re.compile(f"[{_M}]")
 _INVISIBLE_ZWNJ = re.compile(f"(?<=[{''.join(NON_JOINING)}])\u200c")
 _EZAFE_HAMZA = "\u0654"
@@ -39,6 +39,7 @@ _PERSON_ENDINGS = ("م", "ی", "د", "یم", "ید", "ند")
 _SUFFIX_WORDS = frozenset(PLURAL + COMPARATIVE + AFTER_SILENT_H + ("ی",)) - {"است"}
 # Free words that, after a word they are listed with, always make one compound: «هفته نامه».
 _HEAD_WORDS = frozenset({"نامه"})
+_NEVER_LEFT = FUNCTION_WORDS - {"هم"}  # «هم» is also the prefix of «هم‌افزایی»
 _TAIL_MARGIN = 0.35  # Zipf: how close a compound's frequency must come to its rarer part's
 
 
@@ -94,11 +95,15 @@ class JointRestorer:
             self._words.clear()
             self._pairs.clear()
         out = [parts[0]]
+        words, pairs = self._words, self._pairs
         for i in range(1, len(parts), 2):
-            word = self._words.get(parts[i]) or self._fix_word(parts[i])
-            if i > 1 and parts[i - 1] == " ":  # out[-2] is the word before the space
+            word = words.get(parts[i]) or self._fix_word(parts[i])
+            # out[-2] is the word before the space; function words never join (a third of all pairs)
+            if i > 1 and parts[i - 1] == " " and word not in FUNCTION_WORDS and out[-2] not in _NEVER_LEFT:
                 pair = (out[-2], word)
-                joined = self._pairs[pair] if pair in self._pairs else self._join_memo(pair)
+                joined = pairs.get(pair, pair)  # the pair itself stands for «not decided yet»
+                if joined is pair:
+                    joined = pairs[pair] = self._join(*pair)
                 if joined is not None:
                     out.pop()
                     out[-1] = joined
@@ -144,11 +149,6 @@ class JointRestorer:
 
     # ---- spaced words --------------------------------------------------------------------------
 
-    def _join_memo(self, pair: tuple[str, str]) -> str | None:
-        joined = self._join(*pair)
-        self._pairs[pair] = joined
-        return joined
-
     def _join(self, left: str, right: str) -> str | None:
         """`left right` → one word with a ZWNJ if the space was a lost ZWNJ, else None.
 
@@ -169,8 +169,8 @@ class JointRestorer:
         return None  # vowel marks, or a ZWNJ already inside the right word: leave as written
 
     def _join_letters(self, left: str, right: str) -> str | None:
-        if right in FUNCTION_WORDS or (left in FUNCTION_WORDS and left != "هم"):
-            return None  # «به عنوان», «این که»…: function words stay apart (and are a third of all words)
+        if right in FUNCTION_WORDS or left in _NEVER_LEFT:
+            return None  # «به عنوان», «این که»…: function words stay apart
         morph = self.morph
         lex = morph.lex
         if left in MI or (left[-1] == "ی" and _PREVERB_MI.match(left)):
@@ -209,8 +209,9 @@ def undo_joins(after: str, before: str) -> str:
     the same letters, the n-th letter boundary is the same boundary in both. If they do not (hazm
     expanded a ligature, cut a repeated letter, mapped a rare letter), hazm's joints are kept.
     """
-    runs_a, seps_a = _RUN.findall(after), _RUN.split(after)
-    runs_b, seps_b = _RUN.findall(before), _RUN.split(before)
+    parts_a, parts_b = _RUN.split(after), _RUN.split(before)  # [sep, run, sep, run, …, sep]
+    runs_a, seps_a = parts_a[1::2], parts_a[0::2]
+    runs_b, seps_b = parts_b[1::2], parts_b[0::2]
     letters_b = "".join(runs_b)
     for arabic, persian in _HAZM_LETTERS:  # str.replace: far quicker than translate on Persian text
         letters_b = letters_b.replace(arabic, persian)
@@ -231,7 +232,8 @@ def undo_joins(after: str, before: str) -> str:
     edits.update((k, "") for k, sep in sep_at.items() if sep == ZWNJ and k not in boundaries_b)
     if not edits:
         return after
-    starts = list(accumulate(len(s) + len(r) for s, r in zip(seps_a[:-1], runs_a, strict=True)))  # end of run i
+    ends = list(accumulate(map(len, parts_a)))  # char offset after each separator and run
+    starts = ends[1::2]  # char offset just after run i
     pieces: list[str] = []
     last = 0
     for k in sorted(edits):

@@ -57,6 +57,7 @@ class RenderedBody:
     lead: str  # plain text: the front-matter lead, else the first paragraph
     terms: Mapping[str, tuple[str, ...]]  # front-matter key of each taxonomy → its normalized values
     html: str
+    lead_in_body: bool = False  # the lead is the body's first paragraph: the article page shows it once
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Article:
     lead: str
     html: str
     terms: Mapping[str, tuple[TermRef, ...]]  # taxonomy name → terms
+    lead_in_body: bool = False
     news_id: int | None = None
     draft: bool = False
     image: str | None = None

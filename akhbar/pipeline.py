@@ -9,6 +9,7 @@ The same code runs for `build` and for every rebuild of `serve`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -59,8 +60,15 @@ class Explanation:
     rendered: tuple[str, ...]  # pages rendered again
 
 
+@functools.cache
+def _generator_digest() -> str:
+    """akhbar's version and its own code: a cache written by any other generator is not reused."""
+    package = Path(__file__).parent
+    return stable_digest(__version__, *(p.read_bytes() for p in sorted(package.rglob("*.py"))))
+
+
 def _keys(config: SiteConfig, output: Path, drafts: bool) -> tuple[str, str]:
-    body = stable_digest(__version__, config.normalize, [t.key for t in config.taxonomies], config.timezone)
+    body = stable_digest(_generator_digest(), config.normalize, [t.key for t in config.taxonomies], config.timezone)
     return body, stable_digest(body, config, str(output.resolve()), drafts)
 
 

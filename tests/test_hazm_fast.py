@@ -16,6 +16,14 @@ from pathlib import Path
 
 import pytest
 from hazm import Normalizer
+from hazm.constants import (
+    AFFIX_SPACING_PATTERNS,
+    EXTRA_SPACE_PATTERNS,
+    PUNCTUATION_SPACING_PATTERNS,
+    TRANSLATION_DST,
+    TRANSLATION_SRC,
+)
+from hazm.utils import maketrans, regex_replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -128,6 +136,7 @@ WORDS = [
     "گری", "ام", "اید", "است", "اند", "ای", "ی", " ی ", "ه ی ", "ه ا", "ه اید", "ه ام ", "هها", "جمعهها",
     "کتاب", "خانه", "زمین", "لرزه", "شود", "کنم", "رود", "میکنند", "نمیدانم", "میز", "اطلاع", "رسانی",
     "دستگاه", "سازمان", "مؤمن", "شهرسازی", "ریشتر", "بزرگی", "اخلال", "کاروان", "سرا", "سلام", "دنیا",
+    "نمیدانم", "میروم", "نمیکنند",
     "ممم", "سلاممممم", "ااا", "هههه", "یییی", "مممممم", "abc", "Tehran", "x", "_", "12.5", "3:45", "1402/05/12",
 ]
 PRIVATE_USE = st.characters(min_codepoint=0xE000, max_codepoint=0xE0FF)
@@ -171,7 +180,42 @@ def test_each_step_on_raw_text(defaults, step, text):
     assert getattr(fast, step)(text) == getattr(hazm, step)(text)
 
 
-# ------------------------------------------------------------------------------------------ every short string
+# ------------------------------------------------------------------------------------------ rewritten stages
+
+# The stages whose patterns FastNormalizer rewrote or guards with a precheck, each next to hazm's own
+# code for it, so that a difference shows up even where the rest of `normalize` would hide it (the
+# tokenizer joins most " ه ی " before the affix patterns ever see them, for instance).
+
+
+def stages(hazm: Normalizer, fast: FastNormalizer) -> dict[str, tuple[object, object]]:
+    return {
+        "normalize": (hazm.normalize, fast.normalize),
+        "correct_spacing": (hazm.correct_spacing, fast.correct_spacing),
+        "persian_style": (hazm.persian_style, fast.persian_style),
+        "seperate_mi": (hazm.seperate_mi, fast.seperate_mi),
+        "translate": (lambda t: t.translate(maketrans(TRANSLATION_SRC, TRANSLATION_DST)), fast._translate),
+        "extra_space": (lambda t: regex_replace(EXTRA_SPACE_PATTERNS, t), fast._fix_extra_space),
+        "affix_spacing": (lambda t: regex_replace(AFFIX_SPACING_PATTERNS, t), fast._fix_affix_spacing),
+        "punctuation_spacing": (lambda t: regex_replace(PUNCTUATION_SPACING_PATTERNS, t), fast._fix_punctuation_spacing),
+        "tokenize": (hazm._tokenizer.tokenize, fast._tokenize_line),
+    }
+
+
+STAGE_PIECES = st.sampled_from(
+    [" ", " ", "\n", ZW, ZW, "ه", "ه", "ی", "ا", "م", "ن", "ت", "ر", "گ", "د", "x", "_", "1", "۱", "٫", ".", ":", "!",
+     "،", "؟", "?", "»", "«", "(", ")", "[", '"', "/", "ید", "ین", "ها", "های", "تر", "گر", "می", "نمی", "ه ی ", "ه ا",
+     " ه ی ", "ه ام", " ه اید", "ه ای", " ها", "...", "ي", "ك", "“", "\xa0", "ـ", "\t", "دانم", "روم", "کنند"]
+)
+
+
+@pytest.mark.parametrize("stage", ["extra_space", "affix_spacing", "punctuation_spacing", "tokenize", "translate",
+                                   "seperate_mi", "persian_style", "correct_spacing"])
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(STAGE_PIECES, max_size=16).map("".join))
+def test_stage_on_generated_text(defaults, stage, text):
+    reference, fast = stages(*defaults)[stage]
+    assert fast(text) == reference(text)
+
 
 # The characters the rewritten patterns look at (and around): space, newline, ZWNJ, letters that
 # start or end the affix and "mi" patterns, a word character outside hazm's letter class, full stop,
@@ -185,12 +229,13 @@ def short_strings(max_length: int):
             yield "".join(chars)
 
 
-@pytest.mark.parametrize("step", ["normalize", "correct_spacing", "persian_style", "seperate_mi"])
-def test_every_short_string(defaults, step):
-    hazm, fast = defaults
-    slow_step, fast_step = getattr(hazm, step), getattr(fast, step)
-    differences = [t for t in short_strings(4) if fast_step(t) != slow_step(t)]
-    assert not differences, [(t, slow_step(t), fast_step(t)) for t in differences[:5]]
+@pytest.mark.parametrize("stage", ["normalize", "correct_spacing", "persian_style", "seperate_mi", "extra_space",
+                                   "affix_spacing", "punctuation_spacing", "tokenize"])
+def test_every_short_string(defaults, stage):
+    """All 41,371 strings of up to 4 characters over SHORT_ALPHABET."""
+    reference, fast = stages(*defaults)[stage]
+    differences = [t for t in short_strings(4) if fast(t) != reference(t)]
+    assert not differences, [(t, reference(t), fast(t)) for t in differences[:5]]
 
 
 # ------------------------------------------------------------------------------------------ hand-picked edges
@@ -230,6 +275,9 @@ EDGES = [
     "\ue000\ue001 می\ue002 \ue003.",
     "سلاممممم دوستتتت",
     "میخواهم نمیتوانم میز",
+    "xنمیدانم سلامنمیدانم ـنمیدانم 1میروم",
+    "کتاب ه ی من\nه ی \n ه ی ",
+    "x ه ام \nه اید. خانه ای",
     "\tسلام\t\tدنیا\r\n",
 ]
 

@@ -388,7 +388,7 @@ def test_dates_csv_gives_dates_by_news_number_or_file_name(tmp_path):
     assert "\ndate: 1397-11-20 10:30\n" in files["64048.md"] and "\nreview: []\n" in files["64048.md"]
     second = next(text for text in files.values() if SECOND in text)
     assert "\ndate: 1401-02-11 09:00\n" in second and "\nreview: [title]\n" in second
-    assert "need review: title 1 (" in out
+    assert "need review, of the 2 imported: title 1 (" in out
 
 
 def test_a_bad_dates_csv_row_is_reported_with_its_line_and_nothing_is_imported(tmp_path):
