@@ -1,27 +1,31 @@
 """A faster drop-in for hazm 0.12.1's `Normalizer`: same options, same steps, same output, string for string.
 
 hazm's `normalize` spends most of its time on fixed costs, not on changes: it rebuilds a 400-entry
-`str.translate` table on every call and translates character by character through it, runs every
+`str.translate` table on every call and translates character by character through it, sends every
 pattern through `re.sub` (and re's cache) whether or not the text could match, and scans the whole
 text with a backtracking regex for letters repeated three times. `FastNormalizer` keeps hazm's
-algorithm and the order of its steps, and removes only the work that cannot change the result:
+algorithm and the order of its steps, and removes only work that cannot change the result:
 
 * translation tables are built once; a character-class search finds which mapped characters occur
-  and only those are replaced (`str.replace`, exact because no target character is also a source);
-* every pattern is compiled once, and runs only when a substring it cannot match without is present
-  (e.g. the ellipsis pattern only when the text has "...");
-* four patterns are rewritten so that they start with a literal character (sre then skips to it)
-  instead of an assertion tried at every position; each rewrite matches exactly the same spans and
-  produces the same replacement (the reasoning is next to each one);
-* the repeated-letters regex runs only when some letter occurs three times in a row;
-* `token_spacing` looks up a precomputed set of the words hazm would join (count > 0) instead of
-  re-reading the lexicon entry; tokenizing is hazm's own pattern, inlined.
+  and only those are replaced (`str.replace`; exact because no target character is also a source);
+* every pattern is compiled once, and runs only when the text has a substring the pattern cannot
+  match without (the ellipsis pattern only when there is a "...", the ZWNJ patterns only when there
+  is a ZWNJ, ...); the repeated-letters regex only when some letter occurs three times in a row;
+* patterns that begin with an assertion or a choice (`\b`, `^`, a lookbehind, `[^ ]`, an alternation
+  of classes) and so are tried at every position are rewritten to begin with a literal or a single
+  class that sre can skip to, matching the same spans with the same replacement; the argument for
+  each rewrite is in a comment next to it, and tests/test_hazm_fast.py checks each one against
+  hazm's pattern list (generated text, and every string of up to 4 characters over an alphabet of
+  the characters involved);
+* `token_spacing` asks a precomputed set whether the previous token can start a joined word at all
+  before building the pair, and reads "a lexicon word with a positive count" from a set.
 
 If the installed hazm's normalizer is not the 0.12.1 code this was written against (its source and
-constants are fingerprinted on import), every method falls back to hazm's own implementation.
+constants are fingerprinted on import), every method falls back to hazm's own implementation, with a
+warning.
 
-The logic follows hazm (https://github.com/roshan-research/hazm, MIT licence, Copyright (c) 2013
-Sobhe/Roshan); its constants are imported from hazm, not copied.
+The logic follows hazm 0.12.1 (https://github.com/roshan-research/hazm, MIT licence, Copyright (c)
+2013 Alireza Nourian); its constants are imported from hazm, not copied.
 """
 
 from __future__ import annotations
@@ -142,11 +146,16 @@ class FastNormalizer(Normalizer):
         self._translate = _CharMap(h.TRANSLATION_SRC, h.TRANSLATION_DST)
         self._numbers = _CharMap(h.NUMBERS_SRC, h.NUMBERS_DST)
 
-        (self._quotes, self._decimal, self._ellipsis) = _compiled(h.PERSIAN_STYLE_PATTERNS)
-        # ` ?\.\.\.` tries " ..." then "..." at each position; so does ` \.\.\.|\.\.\.`, whose two literal
-        # first characters sre can skip to.
-        assert h.PERSIAN_STYLE_PATTERNS[2][0] == r" ?\.\.\."
-        self._ellipsis = (re.compile(r" \.\.\.|\.\.\."), self._ellipsis[1])
+        (self._quotes, self._decimal, _) = _compiled(h.PERSIAN_STYLE_PATTERNS)
+        # `([\d+])\.([\d+])` can only match where a full stop has a digit or "+" on both sides; finding
+        # one such stop is a search for a literal, which sre does fast.
+        assert h.PERSIAN_STYLE_PATTERNS[1][0] == r"([\d+])\.([\d+])"
+        self._has_decimal_point = re.compile(r"\.(?<=[\d+]\.)(?=[\d+])").search
+        # ` ?\.\.\.` -> " …" is `.replace(" ...", " …").replace("...", " …")`. A space can only be the
+        # first character of a match, so every " ..." is matched whole, as the first replace does; the
+        # dots left over form the same runs in both texts ("…" is not a dot), and re.sub and
+        # str.replace both take them three at a time from the left.
+        assert h.PERSIAN_STYLE_PATTERNS[2] == (r" ?\.\.\.", " …")
         (self._diacritics,) = _compiled(h.DIACRITICS_PATTERNS)
         (self._specials,) = _compiled(h.SPECIAL_CHARS_PATTERNS)
 
@@ -276,9 +285,10 @@ class FastNormalizer(Normalizer):
         if '"' in text:
             text = self._quotes[0].sub(self._quotes[1], text)
         if "." in text:  # both remaining patterns need a full stop
-            text = self._decimal[0].sub(self._decimal[1], text)
+            if self._has_decimal_point(text):
+                text = self._decimal[0].sub(self._decimal[1], text)
             if "..." in text:
-                text = self._ellipsis[0].sub(self._ellipsis[1], text)
+                text = text.replace(" ...", " …").replace("...", " …")
         return text
 
     def persian_number(self, text: str) -> str:

@@ -3,14 +3,16 @@
 Copy loses a ZWNJ in two ways: typed as a space («می رسد», «دستگاه های») or dropped («میرسد»,
 «دستگاههای», «اطلاعرسانی»). This step runs on the masked text right after hazm and changes only the
 joint between two letters (ZWNJ, space or nothing); letters, private-use placeholders and everything
-that is not a Persian letter pass through untouched. It decides from morphology first (the می
-prefix, plural and comparative suffixes, clitics after silent ه, stem-derived compound heads) and
-uses word frequency to rank the readings; when no reading is convincing the text stays as written.
+that is not a Persian letter pass through untouched. Glued words are read by `morphology.py`; a
+space is closed when the word after it is a suffix («ها», «ترین», «ای» after ه), the word before it
+is «می»/«نمی» and the word after a verb, or the two make a compound one of whose parts cannot stand
+alone («اطلاع رسانی»). Two words that both stand alone («رئیس جمهور», «این که») keep their space:
+writing them apart is a choice of style, not a lost ZWNJ. When unsure, the text stays as written.
 
-hazm's own spacing step also joins words, from a lexicon that does not tell «رئیس جمهور» (two words
-that may stay apart) from «اطلاع رسانی» (a compound whose head cannot stand alone). So `restore`
-takes the text as it was before hazm, undoes hazm's letter-to-letter joins and decides every joint
-itself with one consistent policy; hazm's other fixes (letters, punctuation spacing) are kept.
+hazm's own spacing step also joins words, from a lexicon that cannot tell those two cases apart.
+So `restore` takes the text as it was before hazm, gives back the spaces hazm closed between letters
+and decides every such joint itself with one policy; hazm's other fixes (letters, punctuation
+spacing) are kept. The editors' word list (`ProjectWords`) overrides everything.
 """
 
 from __future__ import annotations
@@ -144,8 +146,9 @@ class JointRestorer:
     def _fix_part(self, part: str) -> str:
         if part in self.project.forms:
             return self.project.forms[part]
+        split = self.morph.split(part)
         # A ZWNJ after a non-joining letter shows nothing: where the input had none, add none.
-        return _INVISIBLE_ZWNJ.sub("", self.morph.split(part))
+        return split if split is part else _INVISIBLE_ZWNJ.sub("", split)
 
     # ---- spaced words --------------------------------------------------------------------------
 

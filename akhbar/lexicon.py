@@ -4,7 +4,8 @@ Three sources, none copied into the repo except the derived frequency file:
 - hazm's `words.dat` (installed with hazm): a lexicon whose POS-tagged entries are a curated list of
   standard spellings, compounds with their ZWNJs included; its untagged entries are a raw web word list
   full of glued typing errors («میکنم», «سالها»), so they count as seen but never as standard.
-- hazm's `verbs.dat`: past#present stems, from which the few verb shapes that carry a ZWNJ are built.
+- hazm's `verbs.dat`: past#present stems, from which the verb bodies that follow می/نمی («رسد»,
+  «کرده‌اند») and the verb forms that stand alone («شده», «نمی‌رود») are built.
 - `data/wordfreq-fa.tsv`: Zipf frequencies derived from the wordfreq package (CC BY-SA 4.0). Much
   of it is subtitles and tweets, so a glued form being frequent there says nothing about it being right;
   it is used to rank readings and to know that a base word exists.
@@ -52,7 +53,7 @@ PERFECT_ENDINGS = ("ام", "ای", "ایم", "اید", "اند")
 @dataclass
 class Lexicon:
     zipf: dict[str, float] = field(default_factory=dict)  # wordfreq Zipf of each form (ZWNJs kept)
-    standard: set[str] = field(default_factory=set)  # correct spellings as written (tagged, verbs, stopwords)
+    standard: set[str] = field(default_factory=set)  # right as written: tagged words, verb forms, «آنها»…
     adjectives: set[str] = field(default_factory=set)  # tagged AJ/ADV: may take «تر» as a separate word
     seen: set[str] = field(default_factory=set)  # any form either source has, errors included
     compounds: dict[str, str] = field(default_factory=dict)  # ZWNJ-less key → best ZWNJ-bearing form
@@ -145,7 +146,7 @@ def _index_compounds(lex: Lexicon) -> None:
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    """Build the shared lexicon (about 0.3 s); later calls return the same object."""
+    """Build the shared lexicon (about half a second, ~70 MB); later calls return the same object."""
     lex = Lexicon()
     data = _hazm_data()
     _read_wordfreq(lex)

@@ -9,9 +9,12 @@ read at all: those are right as they stand.
 
 from __future__ import annotations
 
+import re
+
 from .lexicon import BOUND_PREFIXES, NON_JOINING, ZWNJ, Lexicon
 
 MI = frozenset({"می", "نمی"})
+_VERB = re.compile("(|بر|در|فرا|باز|وا|فرو|ور)(ن?می)(..+)")  # preverb, می/نمی, verb body
 # Suffixes written after a ZWNJ.
 PLURAL = ("هایشان", "هایتان", "هایمان", "هایی", "هایم", "هایت", "هایش", "هاست", "های", "ها")
 COMPARATIVE = ("ترین", "تری", "تر")
@@ -140,7 +143,11 @@ class Morphology:
         for suffix in _ZWNJ_BY_LAST.get(part[-1], ()):
             if part.endswith(suffix) and len(part) - len(suffix) >= 2:
                 if reading := self._base_reading(part[: -len(suffix)], suffix, depth):
-                    found.append((20 + reading[0], reading[1] + ZWNJ + suffix))
+                    form = reading[1] + ZWNJ + suffix
+                    # A whole form seen in use, or a known word, outranks a mere base: «بافت‌های»
+                    # (seen) over «بافته‌ای»; «رسیده‌ایم» (a verb) over «رسید‌هایم».
+                    bonus = 3.0 if form in lex.zipf else 1.0 if form in lex.standard else 0.0
+                    found.append((20 + reading[0] + bonus, form))
         if part[-1] == "ی":
             found.extend(self._stem_compounds(part))
         if len(part) >= 5 and self.prefixed(part[:2], part[2:]):
@@ -153,14 +160,9 @@ class Morphology:
 
     def _verb(self, part: str) -> tuple[float, str] | None:
         """(بر|در|فرا|…)(ن)می + a verb body: «میرسد», «نمیتوان», «برمیگردد»."""
-        for preverb in _PREVERBS:
-            if not part.startswith(preverb):
-                continue
-            rest = part[len(preverb) :]
-            for mi in ("نمی", "می"):
-                if rest.startswith(mi) and (body := self.lex.verb_bodies.get(rest[len(mi) :])):
-                    form = mi + ZWNJ + body
-                    return (30 + self.lex.z(form), preverb + form)
+        if (m := _VERB.fullmatch(part)) and (body := self.lex.verb_bodies.get(m[3])):
+            form = m[2] + ZWNJ + body
+            return (30 + self.lex.z(form), m[1] + form)
         return None
 
     def _base_reading(self, base: str, suffix: str, depth: int) -> tuple[float, str] | None:
@@ -175,8 +177,10 @@ class Morphology:
             return (lex.z(base) or 3.0, base)
         if depth < 2 and (inner := self._readings(base, depth + 1)):
             return (inner[0] - 20, inner[1])
-        if suffix in PLURAL and len(base) >= 4 and (base[-1] == "ه" or depth == 0 and base not in lex.seen):
-            return (0.5, base)  # an unknown base still takes its plural apart: «سرحلقه‌های» («هها» is never one word)
+        if (suffix in PLURAL or suffix == "ترین") and len(base) >= 4 and depth == 0:
+            # An unknown base still takes these apart («دوربرگردان‌های», «پرتلفات‌ترین»): they are
+            # never the end of a longer word, and «هها» is never one word at all.
+            return (1.0 if base in lex.seen or base[-1] == "ه" else 0.5, base)
         return None
 
     def _stem_compounds(self, part: str) -> list[tuple[float, str]]:
@@ -229,4 +233,3 @@ class Morphology:
         return pieces[0] in MI or any(p in _ZWNJ_SUFFIXES for p in pieces[1:])
 
 
-_PREVERBS = ("", "بر", "در", "فرا", "باز", "وا", "فرو", "ور")

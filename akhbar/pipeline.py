@@ -68,7 +68,10 @@ def _generator_digest() -> str:
 
 
 def _keys(config: SiteConfig, output: Path, drafts: bool) -> tuple[str, str]:
-    body = stable_digest(_generator_digest(), config.normalize, [t.key for t in config.taxonomies], config.timezone)
+    # The word list changes every article's normalized text: its bytes count, not only its path.
+    words = config.normalize.words.read_bytes() if config.normalize.words and config.normalize.words.is_file() else None
+    body = stable_digest(_generator_digest(), config.normalize, words, [t.key for t in config.taxonomies],
+                         config.timezone)
     return body, stable_digest(body, config, str(output.resolve()), drafts)
 
 

@@ -99,6 +99,16 @@ def test_hazm_docstring_examples(defaults):
     assert fast.normalize("") == ""
 
 
+def test_falls_back_to_hazm_when_hazm_is_not_the_version_it_was_written_for(monkeypatch):
+    cheap = {"correct_spacing": False, "decrease_repeated_chars": False, "seperate_mi": False}  # no lexicons
+    monkeypatch.setattr(hazm_fast, "_COMPATIBLE", False)
+    with pytest.warns(RuntimeWarning, match="not 0.12.1"):
+        fast = FastNormalizer(**cheap)
+    assert not fast._fast
+    hazm = Normalizer(**cheap)
+    assert not first_differences(hazm, fast, EDGES)
+
+
 # ------------------------------------------------------------------------------------------ real text
 
 
@@ -311,3 +321,17 @@ class TestOptionSet:
     def test_token_spacing(self, pair, tokens):
         hazm, fast = pair
         assert fast.token_spacing(tokens) == hazm.token_spacing(tokens)
+
+
+CHEAP_OPTIONS = ("remove_diacritics", "remove_specials_chars", "persian_style", "persian_numbers", "unicodes_replacement")
+
+
+@pytest.mark.parametrize("values", list(itertools.product([True, False], repeat=len(CHEAP_OPTIONS))))
+def test_every_combination_of_the_options_that_need_no_lexicon(values):
+    """All 32 combinations of the five cheap options, with the three that load hazm's lexicons off."""
+    options = dict(zip(CHEAP_OPTIONS, values, strict=True))
+    options.update(correct_spacing=False, decrease_repeated_chars=False, seperate_mi=False)
+    hazm, fast = Normalizer(**options), FastNormalizer(**options)
+    texts = EDGES + CORPUS[:200] + CORPUS[-300:]
+    differences = first_differences(hazm, fast, texts)
+    assert not differences, "\n\n".join(differences)

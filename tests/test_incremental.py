@@ -317,3 +317,23 @@ def test_saving_an_article_unchanged_renders_nothing(built, project: Path, tree_
 
     assert explained.rendered == () and (report.written, report.removed) == (0, 0)
     assert tree_snapshot(output) == before
+
+
+def test_editing_the_project_word_list_gives_the_bytes_of_a_clean_full_build(project: Path, tmp_path: Path) -> None:
+    """[normalize] words changes how every article is normalized: a carried state must not hide that."""
+    config_file = project / "site_config.toml"
+    text, n = re.subn(r"(?m)^\[normalize\]$", '[normalize]\nwords = "words.txt"', config_file.read_text(encoding="utf-8"),
+                      count=1)
+    assert n == 1
+    config_file.write_text(text, encoding="utf-8")
+    (project / "words.txt").write_text("# no entries yet\n", encoding="utf-8")
+    output = tmp_path / "incremental"
+    _, state, _ = build(load_config(project), output)
+
+    (project / "words.txt").write_text("باز سازی\n", encoding="utf-8")  # keep «باز سازی» apart everywhere
+    config = load_config(project)
+    build(config, output, state=state)
+
+    build(config, tmp_path / "full")
+    assert "باز سازی" in (tmp_path / "full" / page_of(BODY_EDIT)).read_text(encoding="utf-8")
+    assert_same_tree(output, tmp_path / "full", "an edit of the project word list")
