@@ -84,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         errors = sum(not p.warning for p in e.problems)
         outcome = {"build": "nothing was changed in the output", "serve": "nothing was served",
+                   "new": "no file was created",
                    "fmt": "those files were left as they were", "import": "those sources were not imported"}
         print(f"{errors} problem{'s' if errors != 1 else ''}; {outcome.get(args.command, 'nothing was changed')}.",
               file=sys.stderr)

@@ -218,6 +218,8 @@ class FastNormalizer(Normalizer):
         ).search
 
         self._letter_thrice = re.compile(r"([" + _LETTERS + r"])\1\1").search
+        self._letter_run = re.compile(r"[" + _LETTERS + r"]+")
+        self._letters = frozenset(_LETTERS)
         # hazm: `\bن?می[L]+`. Its first character is ن or م, both word characters, so the \b before it means
         # "no word character before"; `ن?` can only be left out when the text has م there. Spelled as two
         # literal-led alternatives with that lookbehind, sre skips straight to ن and م.
@@ -239,7 +241,7 @@ class FastNormalizer(Normalizer):
             and not (tok._join_verb_parts or tok._join_abbreviation or tok.separate_emoji or tok.replace_emails
                      or tok.replace_links or tok.replace_ids or tok.replace_hashtags or tok.replace_numbers)
         )
-        if self._correct_spacing:  # built here rather than on the first normalize(): hazm loads its lexicons here too
+        if self._correct_spacing:  # built now, not in the first normalize(): hazm loads its lexicons now too
             _ = self._join_heads, self._verbs_with_underscore
 
     # ------------------------------------------------------------------------------------------ normalize
@@ -316,11 +318,32 @@ class FastNormalizer(Normalizer):
         return text
 
     def decrease_repeated_chars(self, text: str) -> str:
-        # hazm's pattern needs a letter and two more of it in a row; without one it changes nothing.
-        # (Without the option hazm has no pattern and raises; so does this, through hazm.)
-        if self._fast and self._decrease_repeated_chars and self._letter_thrice(text) is None:
+        """hazm's, run only on the runs of letters that have a letter three times in a row.
+
+        hazm's pattern `[L]*([L])\1{2,}[L]*` matches exactly the maximal runs of letters of L that
+        contain such a triple (tried at a run's start, the leading `[L]*` backs off to the triple and
+        the trailing one takes the rest of the run; a run without one fails at every position), and
+        hazm replaces each match by a function of the match alone. So hazm's method applied to each
+        such run by itself, spliced back, gives the same text, without the backtracking scan of
+        everything else (quadratic in the length of every run of letters).
+        """
+        if not (self._fast and self._decrease_repeated_chars):
+            return super().decrease_repeated_chars(text)  # without the option hazm has no pattern: it raises
+        thrice = self._letter_thrice(text)
+        if thrice is None:
             return text
-        return super().decrease_repeated_chars(text)
+        letters, pieces, done = self._letters, [], 0
+        while thrice is not None:
+            start = thrice.start()
+            while start > done and text[start - 1] in letters:
+                start -= 1
+            end = self._letter_run.match(text, thrice.start()).end()
+            pieces.append(text[done:start])
+            pieces.append(super().decrease_repeated_chars(text[start:end]))
+            done = end
+            thrice = self._letter_thrice(text, end)
+        pieces.append(text[done:])
+        return "".join(pieces)
 
     def seperate_mi(self, text: str) -> str:
         if not self._fast:

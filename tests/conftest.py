@@ -23,6 +23,7 @@ import pytest
 from akhbar.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
+WORD_LIST = "normalize-words.txt"  # named by site_config.toml's [normalize] words
 SAMPLE_BASE_URL = "http://127.0.0.1:8000/"  # what the repository's site_config.toml says
 SUBPATH_BASE_URL = "https://example.ir/akhbar/"
 
@@ -34,10 +35,11 @@ INVISIBLE = frozenset({"script", "style", "template"})
 
 
 def copy_project(dest: Path, base_url: str | None = None) -> Path:
-    """Copy content/, themes/ and site_config.toml of the repository into `dest` (nothing else)."""
+    """Copy content/, themes/, site_config.toml and the word list it names into `dest` (nothing else)."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(REPO / "content", dest / "content")
     shutil.copytree(REPO / "themes", dest / "themes")
+    shutil.copy(REPO / WORD_LIST, dest / WORD_LIST)
     config = (REPO / "site_config.toml").read_text(encoding="utf-8")
     if base_url is not None:
         config, n = re.subn(r'(?m)^base_url\s*=.*$', f'base_url = "{base_url}"', config)

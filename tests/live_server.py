@@ -10,15 +10,31 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
+import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 REBUILT = "rebuilt in "
+
+
+def copy_sample(dest: Path) -> Path:
+    """A private copy of the sample project: content/, themes/, site_config.toml and the files the config
+    names (the `[normalize] words` list), so the copy builds exactly like the repository."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("content", "themes"):
+        shutil.copytree(REPO / name, dest / name)
+    shutil.copy2(REPO / "site_config.toml", dest / "site_config.toml")
+    words = tomllib.loads((REPO / "site_config.toml").read_text(encoding="utf-8")).get("normalize", {}).get("words")
+    if isinstance(words, str) and (REPO / words).is_file():
+        (dest / words).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / words, dest / words)
+    return dest
 
 
 def free_port(host: str = "127.0.0.1") -> int:

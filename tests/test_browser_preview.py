@@ -17,7 +17,7 @@ from urllib.parse import unquote
 import browser as browser_helper
 import pytest
 from browser import chromium
-from live_server import LiveServer
+from live_server import LiveServer, copy_sample
 
 ARTICLE = "content/1403/nowruz-road-safety.md"
 ARTICLE_URL = "news/nowruz-road-safety/"
@@ -93,6 +93,12 @@ def only_article_tags(output: Path, html_parse) -> list[tuple[str, str, str]]:
         if len(cards) == 1:
             found.append((href, link.clean_text(), cards[0]))
     return sorted(found)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A private copy of the sample project, with the word list its config names."""
+    return copy_sample(tmp_path / "site")
 
 
 @pytest.fixture

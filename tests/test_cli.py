@@ -24,7 +24,7 @@ from akhbar.read import load_source, parse_article
 REPO = Path(__file__).resolve().parents[1]
 TEHRAN = ZoneInfo("Asia/Tehran")
 PROBLEM = re.compile(r"^(?P<path>[^\s:][^:]*):(?P<line>[1-9]\d*): (?P<message>\S.*)$")
-SUMMARY = re.compile(r"^(\d+) problems?; nothing was changed in the output\.$")
+SUMMARY = re.compile(r"^(\d+) problems?; (nothing was changed in the output|no file was created)\.$")
 
 CONFIG = """# a small project for the command-line tests
 title = "اخبار آزمایشی"

@@ -51,6 +51,7 @@ def project(tmp_path: Path) -> Path:
     (root / "content").mkdir(parents=True)
     shutil.copytree(REPO / "themes", root / "themes")
     shutil.copy(REPO / "site_config.toml", root / "site_config.toml")
+    shutil.copy(REPO / "normalize-words.txt", root / "normalize-words.txt")
     return root
 
 

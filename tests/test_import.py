@@ -51,6 +51,7 @@ def project(tmp: Path, import_table: str = "") -> Path:
     root = tmp / "site"
     root.mkdir(parents=True)
     shutil.copytree(REPO / "themes", root / "themes")
+    shutil.copy(REPO / "normalize-words.txt", root / "normalize-words.txt")
     config = (REPO / "site_config.toml").read_text(encoding="utf-8")
     (root / "site_config.toml").write_text(config + ("\n[import]\n" + import_table if import_table else ""),
                                            encoding="utf-8")

@@ -1,8 +1,8 @@
 """Incremental rebuilds (issue 4): a `BuildState` carried from build to build must give exactly the bytes
 of a clean full build, re-read only the files that changed and re-render only the pages that show them.
 
-Everything here drives `pipeline.build` in-process on a private copy of the sample project (`project`
-from conftest.py); the "full" builds run with no state into a fresh folder beside it.
+Everything here drives `pipeline.build` in-process on a private copy of the sample project (`project`,
+below); the "full" builds run with no state into a fresh folder beside it.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from live_server import copy_sample
 
 from akhbar.config import load_config
 from akhbar.errors import AkhbarError
@@ -53,6 +54,12 @@ lead: "پایانهٔ مسافری تازهٔ شهر نمونه با حضور م
 
 
 # ----------------------------------------------------------------------------- helpers
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A private copy of the sample project, with the word list its config names."""
+    return copy_sample(tmp_path / "site")
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -322,8 +329,11 @@ def test_saving_an_article_unchanged_renders_nothing(built, project: Path, tree_
 def test_editing_the_project_word_list_gives_the_bytes_of_a_clean_full_build(project: Path, tmp_path: Path) -> None:
     """[normalize] words changes how every article is normalized: a carried state must not hide that."""
     config_file = project / "site_config.toml"
-    text, n = re.subn(r"(?m)^\[normalize\]$", '[normalize]\nwords = "words.txt"', config_file.read_text(encoding="utf-8"),
-                      count=1)
+    text = config_file.read_text(encoding="utf-8")
+    if re.search(r"(?m)^words\s*=", text):
+        text, n = re.subn(r"(?m)^words\s*=.*$", 'words = "words.txt"', text, count=1)
+    else:
+        text, n = re.subn(r"(?m)^\[normalize\]$", '[normalize]\nwords = "words.txt"', text, count=1)
     assert n == 1
     config_file.write_text(text, encoding="utf-8")
     (project / "words.txt").write_text("# no entries yet\n", encoding="utf-8")

@@ -1,7 +1,7 @@
 """`serve`, the live preview (issue 4): its helpers, and a real server in a subprocess.
 
 The subprocess tests run `python build.py --root <copy> serve --port <free>` on a private copy of the
-sample project (conftest's `project`), talk to it over HTTP with exact request paths, and count the
+sample project (with its word list), talk to it over HTTP with exact request paths, and count the
 "rebuilt in" lines it prints on stdout (one per rebuild; the first build prints one too).
 """
 
@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import time
 import uuid
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from live_server import REPO, LiveServer
+from live_server import LiveServer, copy_sample
 
 from akhbar.errors import Problem
 from akhbar.serve import is_loopback, is_relevant, overlay_html
@@ -136,12 +135,10 @@ def listening_address(port: int) -> str | None:
     return None
 
 
-def copy_sample(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    for name in ("content", "themes"):
-        shutil.copytree(REPO / name, dest / name)
-    shutil.copy2(REPO / "site_config.toml", dest / "site_config.toml")
-    return dest
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A private copy of the sample project (with the word list its config names)."""
+    return copy_sample(tmp_path / "site")
 
 
 @pytest.fixture(scope="module")
