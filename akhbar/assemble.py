@@ -68,7 +68,7 @@ def _display_names(config: SiteConfig, pairs: list[tuple[RawArticle, RenderedBod
     result = {}
     for tax in config.taxonomies:
         seen: dict[str, Counter[str]] = defaultdict(Counter)
-        for raw, body in pairs:
+        for _raw, body in pairs:
             for name in body.terms.get(tax.key, ()):
                 seen[term_slug(name)][name] += 1
         result[tax.name] = {slug: min(c, key=lambda n: (_ARABIC_FORMS.search(n) is not None, -c[n], n))

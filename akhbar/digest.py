@@ -14,6 +14,8 @@ from datetime import date, datetime
 from pathlib import Path, PurePath
 from typing import Any
 
+from .files import is_temporary
+
 
 def stable_digest(*parts: Any) -> str:
     h = hashlib.blake2b(digest_size=16)
@@ -61,7 +63,7 @@ def _feed(h: Any, v: Any) -> None:
 def tree_digest(folder: Path) -> str:
     """Digest of every file's name and bytes under `folder` (a theme's templates)."""
     h = hashlib.blake2b(digest_size=16)
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not is_temporary(p.relative_to(folder))):
         h.update(path.relative_to(folder).as_posix().encode() + b"\0")
         h.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
     return h.hexdigest()

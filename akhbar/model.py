@@ -6,9 +6,10 @@ paginate → `Pager`; render pages → `OutputFile`; write → `BuildReport`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .config import SiteConfig, TaxonomyConfig
 from .dates import ArticleDate

@@ -21,6 +21,7 @@ from .body import BodyRenderer
 from .config import SiteConfig
 from .digest import stable_digest, tree_digest
 from .errors import AkhbarError
+from .files import is_temporary
 from .model import BuildReport, OutputFile
 from .pages import PageRenderer
 from .sources import SourceEntry, read_sources
@@ -138,4 +139,4 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
 def _static_files(config: SiteConfig) -> list[OutputFile]:
     static = config.theme_dir / "static"
     return [OutputFile("static/" + p.relative_to(static).as_posix(), p.read_bytes())
-            for p in sorted(static.rglob("*")) if p.is_file()]
+            for p in sorted(static.rglob("*")) if p.is_file() and not is_temporary(p.relative_to(static))]

@@ -11,7 +11,7 @@ written with Arabic letters would no longer be found. Only `el.text`,
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as etree
+import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name for it)
 
 from markdown import Markdown
 from markdown.extensions import Extension

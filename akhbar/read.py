@@ -12,6 +12,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from .dates import DateError, parse_date
 from .errors import Problem
+from .files import is_temporary
 from .model import FrontMatter, RawArticle, SourceFile
 
 
@@ -31,8 +32,7 @@ KNOWN_KEYS = ("title", "date", "slug", "tags", "section", "province", "news_id",
 
 def is_content_file(path: Path) -> bool:
     """Markdown articles, not editors' swap, backup or lock files."""
-    name = path.name
-    return name.endswith(".md") and not name.startswith((".", "#", "~")) and not name.endswith("~")
+    return path.name.endswith(".md") and not is_temporary(path.name)
 
 
 def discover(content_dir: Path) -> list[Path]:

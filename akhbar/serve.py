@@ -21,11 +21,10 @@ from urllib.parse import unquote
 
 from .config import CONFIG_NAME, SiteConfig, load_config
 from .errors import AkhbarError, Problem
+from .files import is_temporary
 from .pipeline import BuildState, build
 
 QUIET = 0.08  # seconds without events before a rebuild: one save often fires several events
-IGNORED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".bak", ".part", ".crdownload")
-IGNORED_PREFIXES = (".#", "#", ".~")
 # Served while there is no site yet (the first build failed): it still gets the overlay and the reload script.
 NO_SITE_YET = b'<!doctype html>\n<html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>akhbar</title></head><body></body></html>\n'
 
@@ -34,18 +33,12 @@ def is_loopback(host: str) -> bool:
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
-        return host == "localhost"
+        return host.lower() == "localhost"
 
 
 def is_relevant(path: str) -> bool:
     """False for editors' temporary files (vim swap, emacs lock/backup, `4913` probes, VCS folders)."""
-    p = Path(path)
-    name = p.name
-    if any(part in (".git", ".hg", ".svn", "__pycache__") for part in p.parts):
-        return False
-    if name.endswith(IGNORED_SUFFIXES) or name.startswith(IGNORED_PREFIXES) or name == "4913":
-        return False
-    return not (name.startswith(".") and name.endswith(".tmp"))
+    return not is_temporary(path)
 
 
 class Preview:
@@ -231,6 +224,9 @@ def serve(config: SiteConfig, host: str, port: int, output: Path, drafts: bool) 
             observer.schedule(Handler(), str(watched), recursive=True)
     # The project folder itself also holds output/: of its direct children only the config matters.
     observer.schedule(Handler(only=CONFIG_NAME), str(config.root), recursive=False)
+    words = config.normalize.words
+    if words and not words.resolve().is_relative_to(config.content_dir.resolve()):
+        observer.schedule(Handler(only=words.name), str(words.parent), recursive=False)  # the word list
     observer.start()
     threading.Thread(target=watcher.run, daemon=True, name="akhbar-rebuild").start()
     print(f"serving http://{host}:{port}/ (Ctrl+C to stop)", flush=True)

@@ -43,6 +43,7 @@ class StageClock:
         self.seconds: dict[str, float] = defaultdict(float)
         self.calls: dict[str, int] = defaultdict(int)
         self._undo: list[tuple[object, str, object]] = []
+        self.order: list[str] = []  # labels in pipeline order
 
     def _wrap(self, owner: object, attr: str, label: str, eager: bool = False) -> None:
         """Time `owner.attr` (a function, method or property); skipped when this akhbar has no such name."""
@@ -50,6 +51,8 @@ class StageClock:
         if original is None:
             return
         clock = self
+        if label not in self.order:
+            self.order.append(label)
 
         if isinstance(original, property):
             getter = original.fget
@@ -104,6 +107,15 @@ def edit(article: Path, original: bytes, n: int) -> None:
     article.write_bytes(f"{text}\n\n{corpus.sentence(5000 + n)}\n".encode())
 
 
+_said: list[str] = []
+
+
+def say(text: str = "") -> None:
+    """Print, and keep for bench/results/profile-<project>.txt."""
+    print(text, flush=True)
+    _said.append(text)
+
+
 def line(label: str, report, explained, seconds: float) -> str:  # noqa: ANN001
     why = getattr(explained, "reason", "")
     return (f"{label}: {seconds:.2f} s wall ({len(explained.read)} read, {len(explained.rendered)} of "
@@ -125,13 +137,13 @@ def main(argv: list[str] | None = None) -> int:
         root = BENCH / ".work" / f"corpus-{args.articles}-s{args.seed}"
         want = {"articles": args.articles, "seed": args.seed, "generator": corpus.generator_digest()}
         if corpus.read_marker(root) != want:
-            print(f"generating {args.articles} articles into {root} …", flush=True)
+            say(f"generating {args.articles} articles into {root} …")
             corpus.generate(args.articles, root, args.seed)
         else:
             corpus.install_site(root)
     version = code_version()
-    print(f"akhbar at {version['head']} ({len(version['uncommitted'])} uncommitted file(s) in akhbar/, themes/), "
-          f"code digest {version['code_digest']}", flush=True)
+    say(f"akhbar at {version['head']} ({len(version['uncommitted'])} uncommitted file(s) in akhbar/, themes/), "
+          f"code digest {version['code_digest']}")
     root = root.resolve()
     config = load_config(root)
     # serve previews at its own address; do the same so the pages are the ones serve renders
@@ -140,15 +152,15 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(output, ignore_errors=True)
     article = pick_article(root, args.article)
     original = article.read_bytes()
-    print(f"project {root}, editing {article.relative_to(root)}", flush=True)
+    say(f"project {root}, editing {article.relative_to(root)}")
 
     try:
         t = time.perf_counter()
         report, state, explained = pipeline.build(config, output)
-        print(line("build 1 (cold, no state)", report, explained, time.perf_counter() - t), flush=True)
+        say(line("build 1 (cold, no state)", report, explained, time.perf_counter() - t))
         t = time.perf_counter()
         report, state, explained = pipeline.build(config, output, state=state)
-        print(line("build 2 (with state, nothing changed)", report, explained, time.perf_counter() - t), flush=True)
+        say(line("build 2 (with state, nothing changed)", report, explained, time.perf_counter() - t))
 
         edit(article, original, 1)
         profiler = cProfile.Profile()
@@ -156,8 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         profiler.enable()
         report, state, explained = pipeline.build(config, output, state=state)
         profiler.disable()
-        print(line("build 3 (with state, one article edited) under cProfile", report, explained,
-                   time.perf_counter() - t), flush=True)
+        say(line("build 3 (with state, one article edited) under cProfile", report, explained,
+                   time.perf_counter() - t))
 
         edit(article, original, 2)
         clock = StageClock()
@@ -168,10 +180,13 @@ def main(argv: list[str] | None = None) -> int:
             total = time.perf_counter() - t
         finally:
             clock.uninstall()
-        print(line("build 4 (with state, one article edited), stages timed", report, explained, total))
-        print("\nstage times of build 4 (wall; nested entries are part of the line above them):")
-        for label, seconds in clock.seconds.items():
-            print(f"  {seconds:7.3f} s {100 * seconds / total:5.1f}%  {label}  [{clock.calls[label]} call(s)]")
+        say(line("build 4 (with state, one article edited), stages timed", report, explained, total))
+        say("\nstage times of build 4 (wall; nested entries are part of the line above them):")
+        for label in clock.order:
+            if label not in clock.seconds:
+                continue
+            seconds = clock.seconds[label]
+            say(f"  {seconds:7.3f} s {100 * seconds / total:5.1f}%  {label}  [{clock.calls[label]} call(s)]")
 
         results = BENCH / "results"
         results.mkdir(exist_ok=True)
@@ -180,12 +195,15 @@ def main(argv: list[str] | None = None) -> int:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
         stats.sort_stats("cumulative").print_stats(args.top)
-        print(f"\ncProfile of build 3, top {args.top} by cumulative time (saved to {prof_path.relative_to(REPO)}):")
-        print(out.getvalue())
+        say(f"\ncProfile of build 3, top {args.top} by cumulative time (saved to {prof_path.relative_to(REPO)}):")
+        say(out.getvalue())
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
-        print("top 15 by own time:")
-        print(out.getvalue())
+        say("top 15 by own time:")
+        say(out.getvalue())
+        text_path = results / f"profile-{root.name}.txt"
+        text_path.write_text("\n".join(_said) + "\n", encoding="utf-8")
+        print(f"wrote {text_path.relative_to(REPO)}")
     finally:
         article.write_bytes(original)
         if not args.keep_output:

@@ -288,3 +288,10 @@ def drafts_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 @pytest.fixture(scope="session")
 def subpath_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     return build_site(tmp_path_factory.mktemp("subpath"), base_url=SUBPATH_BASE_URL)
+
+
+# Property tests explore the same examples on every run: CI must not pass or fail by the luck of a seed.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("akhbar", derandomize=True, print_blob=True)
+_hypothesis_settings.load_profile("akhbar")

@@ -1,0 +1,25 @@
+"""Which files in the project are the editor's own, and which are editors' and tools' leftovers."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+TEMP_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".bak", ".part", ".crdownload")
+TEMP_PREFIXES = (".#", "#", "~")  # emacs locks and autosaves, office locks
+TEMP_MARKERS = (".goutputstream-", "___jb_tmp___", "___jb_old___")  # gedit, JetBrains safe-write
+TOOL_FOLDERS = (".git", ".hg", ".svn", "__pycache__")
+
+
+def is_temporary(path: str | PurePath) -> bool:
+    """True for vim swap files, emacs locks and backups, editors' safe-write files, VCS folders, dotfiles."""
+    p = PurePath(path)
+    name = p.name
+    if any(part in TOOL_FOLDERS for part in p.parts):
+        return True
+    return (
+        name.endswith(TEMP_SUFFIXES)
+        or name.startswith(TEMP_PREFIXES)
+        or any(m in name for m in TEMP_MARKERS)
+        or name == "4913"  # vim's probe that a folder is writable
+        or name.startswith(".")
+    )
