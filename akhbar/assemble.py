@@ -37,7 +37,9 @@ def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]
             terms=terms, news_id=meta.news_id, draft=meta.draft, image=meta.image, extra=meta.extra,
             lead_in_body=body.lead_in_body,
         )
-        articles.append(_with_digest(article))
+        # The body's html is hashed once, when rendered: here its digest stands in for it.
+        digest = stable_digest(dataclasses.replace(article, html=body.digest)) if body.digest else stable_digest(article)
+        articles.append(dataclasses.replace(article, digest=digest))
     articles.sort(key=lambda a: (a.date.value, a.slug), reverse=True)
 
     taxonomies = []

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from html.parser import HTMLParser
 
 from markdown import Markdown
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
 from .config import NormalizeConfig
+from .digest import stable_digest
 from .model import FrontMatter, RawArticle, RenderedBody
 from .normalize import TextNormalizer
 from .prose import ProseExtension
@@ -46,8 +48,9 @@ class BodyRenderer:
         opening = first_paragraph(html)
         lead = self.prose_text(meta.lead, on) if meta.lead else opening
         terms = {key: tuple(self.prose_text(v, on) for v in term_values(meta, key)) for key in term_keys}
-        return RenderedBody(title=self.prose_text(meta.title, on), lead=lead, terms=terms, html=html,
+        body = RenderedBody(title=self.prose_text(meta.title, on), lead=lead, terms=terms, html=html,
                             lead_in_body=" ".join(lead.split()) == opening)
+        return dataclasses.replace(body, digest=stable_digest(body))
 
 
 def term_values(meta: FrontMatter, key: str) -> tuple[str, ...]:

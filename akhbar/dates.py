@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -72,6 +73,7 @@ def jalali(value: datetime) -> jdatetime.datetime:
     return jdatetime.datetime.fromgregorian(datetime=value)
 
 
+@functools.lru_cache(maxsize=131072)
 def format_jalali(date: ArticleDate, tz: ZoneInfo) -> str:
     """«۲۰ بهمن ۱۳۹۷، ساعت ۱۰:۳۰», shown in the site's time zone."""
     j = jalali(date.value.astimezone(tz))

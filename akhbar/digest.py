@@ -7,57 +7,36 @@ same as a full build's. Objects carrying a precomputed `digest` (articles) are h
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-from collections.abc import Mapping
-from datetime import date, datetime
-from pathlib import Path, PurePath
+import io
+import pickle
+from pathlib import Path
 from typing import Any
 
 from .files import is_temporary
 
 
 def stable_digest(*parts: Any) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        _feed(h, part)
-    return h.hexdigest()
+    """Digest of values by their content. Pickle serializes them (in C, fast); its memo is off, so equal
+    values give equal bytes whether or not they share objects, and an object that already carries a
+    `digest` (an article inside a term, say) is replaced by that digest instead of being serialized."""
+    buffer = io.BytesIO()
+    pickler = _ContentPickler(buffer, protocol=5)
+    pickler.fast = True  # no memo: identity must not change the bytes (our values have no cycles)
+    pickler.dump(parts)
+    return hashlib.blake2b(buffer.getvalue(), digest_size=16).hexdigest()
 
 
-def _feed(h: Any, v: Any) -> None:
-    if isinstance(v, str):
-        h.update(b"s%d:" % len(v))
-        h.update(v.encode("utf-8", "surrogatepass"))
-    elif v is None or isinstance(v, (bool, int, float)):
-        h.update(f"{type(v).__name__}:{v!r};".encode())
-    elif isinstance(v, bytes):
-        h.update(b"b%d:" % len(v))
-        h.update(v)
-    elif isinstance(getattr(v, "digest", None), str) and v.digest:
-        h.update(b"d" + v.digest.encode())
-    elif dataclasses.is_dataclass(v) and not isinstance(v, type):
-        h.update(type(v).__name__.encode() + b"(")
-        for f in dataclasses.fields(v):
-            _feed(h, getattr(v, f.name))
-        h.update(b")")
-    elif isinstance(v, Mapping):
-        h.update(b"{%d" % len(v))
-        for key in sorted(v, key=repr):
-            _feed(h, key)
-            _feed(h, v[key])
-        h.update(b"}")
-    elif isinstance(v, (list, tuple, set, frozenset)):
-        items = sorted(v, key=repr) if isinstance(v, (set, frozenset)) else v
-        h.update(b"[%d" % len(items))
-        for item in items:
-            _feed(h, item)
-        h.update(b"]")
-    elif isinstance(v, (datetime, date)):
-        h.update(v.isoformat().encode())
-    elif isinstance(v, PurePath):
-        h.update(str(v).encode())
-    else:
-        h.update(repr(v).encode())
+def _by_digest(digest: str) -> str:
+    return digest
+
+
+class _ContentPickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        digest = getattr(obj, "digest", None)
+        if isinstance(digest, str) and digest and not isinstance(obj, type):
+            return _by_digest, (digest,)
+        return NotImplemented  # (keep sets out of page contexts: their order changes between runs)
 
 
 def tree_digest(folder: Path) -> str:

@@ -59,6 +59,7 @@ class RenderedBody:
     terms: Mapping[str, tuple[str, ...]]  # front-matter key of each taxonomy → its normalized values
     html: str
     lead_in_body: bool = False  # the lead is the body's first paragraph: the article page shows it once
+    digest: str = ""  # of all the above, computed once when rendered (and cached with it)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
 import traceback
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,17 +116,30 @@ def _list_spec(pager: Pager, term: TermCount | None, taxonomy: TaxonomyConfig | 
     })
 
 
+RELATED_WINDOW = 12  # per shared tag, this many articles on each side in time are candidates
+
+
 def _related_index(articles: tuple[Article, ...], count: int) -> dict[str, tuple[Article, ...]]:
-    """Per article, the `count` others sharing most tags (ties: newer first)."""
+    """Per article, the `count` others sharing most tags (ties: newer first).
+
+    Candidates are, for each of the article's tags, the articles nearest to it in time under that tag:
+    every member for the long tail of small tags, a window for the few tags on thousands of articles.
+    That keeps this linear in the archive's size, and news relates to news of its own time anyway.
+    """
     by_tag: dict[str, list[int]] = defaultdict(list)
+    places: list[list[tuple[str, int]]] = []
     for i, a in enumerate(articles):
+        places.append([(ref.slug, len(by_tag[ref.slug])) for ref in a.tags])
         for ref in a.tags:
             by_tag[ref.slug].append(i)
+    tagsets = [frozenset(ref.slug for ref in a.tags) for a in articles]
     result = {}
     for i, a in enumerate(articles):
-        shared: Counter[int] = Counter()
-        for ref in a.tags:
-            shared.update(j for j in by_tag[ref.slug] if j != i)
-        best = sorted(shared, key=lambda j: (-shared[j], j))[:count]
-        result[a.slug] = tuple(articles[j] for j in best)
+        candidates: set[int] = set()
+        for slug, at in places[i]:
+            candidates.update(by_tag[slug][max(0, at - RELATED_WINDOW) : at + RELATED_WINDOW + 1])
+        candidates.discard(i)
+        mine = tagsets[i]
+        best = heapq.nsmallest(count, [(-len(mine & tagsets[j]), j) for j in candidates])
+        result[a.slug] = tuple(articles[j] for _, j in best)
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -37,12 +38,11 @@ def is_content_file(path: Path) -> bool:
 
 def discover(content_dir: Path) -> list[Path]:
     """Every article file under `content_dir`, in a stable order; hidden folders are skipped."""
-    files = [
-        p for p in content_dir.rglob("*.md")
-        if is_content_file(p) and p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(content_dir).parts)
-    ]
-    return sorted(files)
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(content_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(Path(folder, name) for name in files if name.endswith(".md") and not is_temporary(name))
+    return sorted(p for p in found if p.is_file())
 
 
 def load_source(path: Path, root: Path) -> SourceFile | Problem:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import quote
 
@@ -11,6 +12,7 @@ _VARIANTS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "\u20
 _SEPARATORS = re.compile(r"[\s\-_/\\.,،؛;:!?؟«»\"'()\[\]{}#%&+<>|*^~`=@$]+")
 
 
+@functools.lru_cache(maxsize=65536)
 def term_slug(name: str) -> str:
     """One stable slug per tag: Arabic/Persian letter forms, space/ZWNJ and digit forms fold together.
 
@@ -20,6 +22,7 @@ def term_slug(name: str) -> str:
     return _SEPARATORS.sub("-", folded).strip("-") or "-"
 
 
+@functools.lru_cache(maxsize=262144)
 def url_path(*segments: str) -> str:
     """A site-relative directory URL from raw segments, percent-encoded: ("tags", "مسکن") → "tags/%D9…/"."""
     return "".join(quote(s, safe="") + "/" for s in segments)
