@@ -295,3 +295,23 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 
 _hypothesis_settings.register_profile("akhbar", derandomize=True, print_blob=True)
 _hypothesis_settings.load_profile("akhbar")
+
+
+@pytest.fixture(scope="module")
+def shared_hazm():
+    """Build each distinct hazm normalizer once per test module, not once per TextNormalizer: its
+    constructor loads lexicons (~1.5 s) and it keeps no state between calls."""
+    from akhbar import hazm_fast
+
+    real, built = hazm_fast.FastNormalizer, {}
+
+    def normalizer(**kwargs):
+        key = tuple(sorted(kwargs.items()))
+        if key not in built:
+            built[key] = real(**kwargs)
+        return built[key]
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(hazm_fast, "FastNormalizer", normalizer)
+    yield
+    patch.undo()

@@ -26,23 +26,8 @@ KEYS = ("tags", "section", "province")
 
 
 @pytest.fixture(scope="module", autouse=True)
-def shared_hazm():
-    """Build each distinct hazm.Normalizer once per module: every `fmt` run makes a new Formatter, and
-    hazm's constructor loads its lexicons (~1.5 s). hazm's Normalizer keeps no state between calls."""
-    import hazm
-
-    real, cache = hazm.Normalizer, {}
-
-    def normalizer(**kwargs):
-        key = tuple(sorted(kwargs.items()))
-        if key not in cache:
-            cache[key] = real(**kwargs)
-        return cache[key]
-
-    patch = pytest.MonkeyPatch()
-    patch.setattr(hazm, "Normalizer", normalizer)
-    yield
-    patch.undo()
+def _one_hazm_per_setting(shared_hazm):
+    """Every Formatter/TextNormalizer here reuses the hazm normalizer built for its settings."""
 
 
 @pytest.fixture

@@ -33,23 +33,8 @@ NORMALIZER = TextNormalizer(NormalizeConfig())
 
 
 @pytest.fixture(scope="module", autouse=True)
-def shared_hazm():
-    """Build each distinct hazm.Normalizer once per module: BodyRenderer and load_config-made normalizers
-    with the same settings reuse it. hazm's Normalizer keeps no state between calls."""
-    import hazm
-
-    real, cache = hazm.Normalizer, {}
-
-    def normalizer(**kwargs):
-        key = tuple(sorted(kwargs.items()))
-        if key not in cache:
-            cache[key] = real(**kwargs)
-        return cache[key]
-
-    patch = pytest.MonkeyPatch()
-    patch.setattr(hazm, "Normalizer", normalizer)
-    yield
-    patch.undo()
+def _one_hazm_per_setting(shared_hazm):
+    """Every Formatter/TextNormalizer here reuses the hazm normalizer built for its settings."""
 
 
 def xfail(reason: str):
