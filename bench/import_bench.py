@@ -125,6 +125,7 @@ def project(root: Path) -> Path:
     root.mkdir(parents=True)
     shutil.copytree(REPO / "themes", root / "themes")
     shutil.copy(REPO / "site_config.toml", root / "site_config.toml")
+    shutil.copy(REPO / "normalize-words.txt", root / "normalize-words.txt")  # named by the config
     return root
 
 
