@@ -34,10 +34,12 @@ INVISIBLE = frozenset({"script", "style", "template"})
 
 
 def copy_project(dest: Path, base_url: str | None = None) -> Path:
-    """Copy content/, themes/ and site_config.toml of the repository into `dest` (nothing else)."""
+    """Copy content/, themes/, site_config.toml and the word list it names into `dest` (nothing else)."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(REPO / "content", dest / "content")
     shutil.copytree(REPO / "themes", dest / "themes")
+    if (REPO / "normalize-words.txt").is_file():  # [normalize] words in site_config.toml points at it
+        shutil.copy2(REPO / "normalize-words.txt", dest / "normalize-words.txt")
     config = (REPO / "site_config.toml").read_text(encoding="utf-8")
     if base_url is not None:
         config, n = re.subn(r'(?m)^base_url\s*=.*$', f'base_url = "{base_url}"', config)
