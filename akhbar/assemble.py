@@ -35,7 +35,8 @@ def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]
             source=raw.source.rel, slug=meta.slug, url=url_path("news", meta.slug), title=body.title,
             date=meta.date, date_text=format_jalali(meta.date, config.tz), lead=body.lead, html=body.html,
             terms=terms, news_id=meta.news_id, draft=meta.draft, image=meta.image, extra=meta.extra,
-            lead_in_body=body.lead_in_body,
+            lead_in_body=body.lead_in_body, updated=meta.updated, aliases=meta.aliases,
+            aliases_line=meta.lines.get("aliases", 1),
         )
         articles.append(_with_digest(article))
     articles.sort(key=lambda a: (a.date.value, a.slug), reverse=True)
