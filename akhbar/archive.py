@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from .dates import MONTHS, jalali
 from .digits import to_persian_digits
-from .model import Article, ArchivePeriod
+from .model import ArchivePeriod, Article
 
 ARCHIVE = "archive/"
 

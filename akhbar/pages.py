@@ -7,19 +7,17 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote, unquote
 
 import jinja2
 
+from .archive import ARCHIVE, archive_periods
 from .config import SiteConfig, TaxonomyConfig
-from .digest import stable_digest
 from .digits import to_persian_digits
 from .errors import AkhbarError, Problem
-from .archive import ARCHIVE, archive_periods
 from .feeds import FEED, feed_specs, term_feed
 from .head import absolute_url, news_article, rfc3339, share_image
-from .model import Article, ArchivePeriod, OutputFile, PageSpec, Pager, Site, TermCount
+from .model import ArchivePeriod, Article, OutputFile, Pager, PageSpec, Site, TermCount
 from .paginate import paginate
 
 

@@ -32,7 +32,7 @@ def canonical_pages(site) -> set[str]:
 
 def urlset(path: Path) -> dict[str, str | None]:
     root = ET.parse(path).getroot()
-    assert root.tag == "{%s}urlset" % NS["sm"]
+    assert root.tag == f"{{{NS['sm']}}}urlset"
     return {unquote(u.findtext("sm:loc", namespaces=NS)): u.findtext("sm:lastmod", namespaces=NS)
             for u in root.findall("sm:url", NS)}
 
@@ -66,7 +66,7 @@ def test_past_the_limit_the_sitemap_becomes_an_index(sample_site, tmp_path, monk
     run = cli("--root", sample_site.root, "build", "--output", out, "--no-cache")
     assert run.code == 0, run.err
     root = ET.parse(out / "sitemap.xml").getroot()
-    assert root.tag == "{%s}sitemapindex" % NS["sm"]
+    assert root.tag == f"{{{NS['sm']}}}sitemapindex"
     locs = [s.findtext("sm:loc", namespaces=NS) for s in root.findall("sm:sitemap", NS)]
     expected = canonical_pages(sample_site)
     assert locs == [f"{sample_site.base_url}sitemap-{n}.xml" for n in range(1, len(locs) + 1)]
