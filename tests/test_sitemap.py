@@ -89,3 +89,12 @@ def test_a_site_without_articles_still_has_feed_sitemap_and_robots(tmp_path, sma
     assert base_url in listed and base_url + "archive/" in listed
     assert f"Sitemap: {base_url}sitemap.xml" in (root / "output" / "robots.txt").read_text(encoding="utf-8")
     assert (root / "output" / "feed.xml").is_file()
+
+
+@pytest.mark.parametrize("value", ["1397-13-01", "fardā", "1397-12-30"])
+def test_a_bad_updated_date_is_an_error_with_its_line(tmp_path, small_project, cli, value):
+    text = f"---\ntitle: خبر\ndate: 1397-11-20 10:30\nupdated: {value}\n---\n\nمتن.\n"
+    root = small_project(tmp_path / "p", {"a.md": text})
+    run = cli("--root", root, "build")
+    assert run.code == 1
+    assert run.problem_lines[0].startswith("content/a.md:4: updated "), run.problem_lines
