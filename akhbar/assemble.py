@@ -35,7 +35,8 @@ def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]
             source=raw.source.rel, slug=meta.slug, url=url_path("news", meta.slug), title=body.title,
             date=meta.date, date_text=format_jalali(meta.date, config.tz), lead=body.lead, html=body.html,
             terms=terms, news_id=meta.news_id, draft=meta.draft, image=meta.image, extra=meta.extra,
-            lead_in_body=body.lead_in_body,
+            lead_in_body=body.lead_in_body, updated=meta.updated, aliases=meta.aliases,
+            aliases_line=meta.lines.get("aliases", 1),
         )
         # The body's html is hashed once, when rendered: here its digest stands in for it.
         digest = stable_digest(dataclasses.replace(article, html=body.digest)) if body.digest else stable_digest(article)

@@ -53,6 +53,12 @@ class ImportConfig:
     old_url: str | None = None  # e.g. "/fa/news/{news_id}": imported articles get it as an alias
 
 
+@dataclass(frozen=True)
+class FeedsConfig:
+    limit: int = 20  # entries per feed, newest first
+    full_content: bool = False  # the whole article in each entry, else its lead
+
+
 DEFAULT_TAXONOMIES = (
     TaxonomyConfig("tags", "tags", "برچسب‌ها", "برچسب"),
     TaxonomyConfig("sections", "section", "سرویس‌ها", "سرویس"),
@@ -70,9 +76,11 @@ class SiteConfig:
     timezone: str = "Asia/Tehran"
     page_size: int = 10
     related_count: int = 4
+    image: str | None = None  # the site's share image (og:image) for pages without their own
     taxonomies: tuple[TaxonomyConfig, ...] = DEFAULT_TAXONOMIES
     normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
     importer: ImportConfig = field(default_factory=ImportConfig)  # the [import] table
+    feeds: FeedsConfig = field(default_factory=FeedsConfig)
 
     @property
     def base_path(self) -> str:
@@ -129,6 +137,11 @@ _TOP: dict[str, _Check] = {
     "timezone": (_is_zone, 'must be an IANA time zone such as "Asia/Tehran"'),
     "page_size": (_is_pos_int, "must be a whole number above 0"),
     "related_count": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "must be a whole number, 0 or more"),
+    "image": (lambda v: isinstance(v, str) and bool(v.strip()), 'must be the address of an image, e.g. "static/img/logo.png"'),
+}
+_FEEDS: dict[str, _Check] = {
+    "limit": (_is_pos_int, "must be a whole number above 0"),
+    "full_content": (_is_bool, "must be true or false"),
 }
 _NORMALIZE: dict[str, _Check] = {
     "enabled": (_is_bool, "must be true or false"),
@@ -211,7 +224,7 @@ def load_config(root: Path) -> SiteConfig:
         raise AkhbarError(Problem(rel, line, f"is not valid TOML: {e}")) from None
 
     problems: list[Problem] = []
-    nested = {key: data.pop(key, None) for key in ("normalize", "taxonomies", "import")}
+    nested = {key: data.pop(key, None) for key in ("normalize", "taxonomies", "import", "feeds")}
     top = _check_table(data, _TOP, text, rel, None, problems)
     if "base_url" in top and not top["base_url"].endswith("/"):
         top["base_url"] += "/"
@@ -236,11 +249,17 @@ def load_config(root: Path) -> SiteConfig:
     elif nested["import"] is not None:
         problems.append(Problem(rel, _line_of(text, "import"), "import must be a table: [import]"))
 
+    feeds = FeedsConfig()
+    if isinstance(nested["feeds"], dict):
+        feeds = FeedsConfig(**_check_table(nested["feeds"], _FEEDS, text, rel, "feeds", problems))
+    elif nested["feeds"] is not None:
+        problems.append(Problem(rel, _line_of(text, "feeds"), "feeds must be a table: [feeds]"))
+
     taxonomies = DEFAULT_TAXONOMIES
     if nested["taxonomies"] is not None:
         taxonomies = _taxonomies(nested["taxonomies"], text, rel, problems)
 
-    config = SiteConfig(root=root, normalize=norm, taxonomies=taxonomies, importer=importer, **top)
+    config = SiteConfig(root=root, normalize=norm, taxonomies=taxonomies, importer=importer, feeds=feeds, **top)
     if not problems and not config.theme_dir.is_dir():
         themes = ", ".join(sorted(p.name for p in (root / "themes").glob("*") if p.is_dir())) or "none"
         problems.append(Problem(rel, _line_of(text, "theme"), f"unknown theme {config.theme!r}; themes/ holds: {themes}"))

@@ -1,18 +1,20 @@
 """The typed carriers that flow between pipeline stages. This module imports no stage.
 
 read → `RawArticle`; render body → `RenderedBody`; assemble → `Article`, `Term`, `Site`;
-paginate → `Pager`; render pages → `OutputFile`; write → `BuildReport`.
+paginate → `Pager`; page specs → `PageSpec`; render pages → `OutputFile`; write → `BuildReport`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from .config import SiteConfig, TaxonomyConfig
 from .dates import ArticleDate
+from .digest import stable_digest
 from .errors import Problem
 
 
@@ -38,6 +40,8 @@ class FrontMatter:
     draft: bool = False
     image: str | None = None
     normalize: bool = True
+    updated: ArticleDate | None = None  # last substantial change, for feeds, the sitemap and JSON-LD
+    aliases: tuple[str, ...] = ()  # output files of old addresses that redirect here (see redirects.py)
     extra: Mapping[str, Any] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)
 
@@ -85,6 +89,9 @@ class Article:
     news_id: int | None = None
     draft: bool = False
     image: str | None = None
+    updated: ArticleDate | None = None
+    aliases: tuple[str, ...] = ()  # output files of the redirect pages, e.g. "fa/news/64048/index.html"
+    aliases_line: int = 1  # where `aliases` is in the source, for collision errors
     extra: Mapping[str, Any] = field(default_factory=dict)
     digest: str = ""  # of everything above: pages showing this article re-render when it changes
 
@@ -92,9 +99,21 @@ class Article:
     def tags(self) -> tuple[TermRef, ...]:
         return self.terms.get("tags", ())
 
+    @property
+    def modified(self) -> ArticleDate:
+        return self.updated or self.date
+
     def first(self, taxonomy: str) -> TermRef | None:
         refs = self.terms.get(taxonomy, ())
         return refs[0] if refs else None
+
+
+@dataclass(frozen=True)
+class ArticleLink:
+    """An article as a page that only links to it sees it (a redirect): re-rendered only when these change."""
+
+    title: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -111,6 +130,39 @@ class TermCount:
 
     ref: TermRef
     count: int
+
+
+@dataclass(frozen=True)
+class ArchivePeriod:
+    """A Jalali year or month of the archive, as its pages and the archive index show it."""
+
+    label: str  # «۱۳۹۷» or «بهمن ۱۳۹۷»
+    url: str  # site-relative, e.g. "archive/1397/11/"
+    count: int
+    months: tuple[ArchivePeriod, ...] = ()  # a year's months, newest first
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    """One Atom feed: its title, its own file and the page it follows (site-relative)."""
+
+    title: str
+    path: str  # e.g. "tags/%D9%85/feed.xml"
+    page_url: str  # e.g. "tags/%D9%85/"
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """What a feed shows of an article: a feed re-renders only when these change (the body only
+    counts when feeds carry full content)."""
+
+    title: str
+    url: str
+    published: datetime
+    updated: datetime
+    summary: str
+    categories: tuple[TermRef, ...]
+    html: str | None = None  # the body, with `[feeds] full_content`
 
 
 @dataclass(frozen=True)
@@ -154,6 +206,25 @@ class Pager:
 
 
 @dataclass(frozen=True)
+class PageSpec:
+    """One output file, not yet rendered: its path, its template and what the template gets.
+
+    Only `template` and `context` make the fingerprint: they alone decide the bytes. `canonical` and
+    `lastmod` are what the sitemap says about the page (a canonical HTML page, and when it last changed).
+    """
+
+    rel_path: str
+    template: str
+    context: dict[str, Any]
+    canonical: bool = False
+    lastmod: datetime | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        return stable_digest(self.template, self.context)
+
+
+@dataclass(frozen=True)
 class OutputFile:
     rel_path: str  # POSIX path under the output folder
     data: bytes
@@ -162,7 +233,7 @@ class OutputFile:
 @dataclass(frozen=True)
 class BuildReport:
     articles: int
-    pages: int
+    pages: int  # HTML pages; feeds, sitemaps and robots.txt are written but not counted
     written: int
     removed: int
     seconds: float

@@ -5,19 +5,20 @@ from __future__ import annotations
 import heapq
 import traceback
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import jinja2
 
+from .archive import ARCHIVE, archive_periods
 from .config import SiteConfig, TaxonomyConfig
-from .digest import stable_digest
 from .digits import to_persian_digits
 from .errors import AkhbarError, Problem
-from .model import Article, OutputFile, Pager, Site, TermCount
+from .feeds import FEED, feed_specs, term_feed
+from .head import absolute_url, news_article, rfc3339, share_image
+from .model import ArchivePeriod, Article, OutputFile, Pager, PageSpec, Site, TermCount
 from .paginate import paginate
 
 
@@ -38,7 +39,14 @@ class PageRenderer:
             lstrip_blocks=True,
         )
         self.env.filters["fa"] = to_persian_digits
-        self.env.globals.update(config=config, url=self.url)
+        self.env.filters["rfc3339"] = lambda value: rfc3339(value, config.tz)
+        self.env.filters["q"] = lambda value: quote(str(value), safe="")  # one query-string value
+        self.env.globals.update(
+            config=config, url=self.url, abs_url=lambda path="": absolute_url(config, path),
+            news_article=lambda article: news_article(config, article),
+            share_image=lambda article=None: share_image(config, article),
+            site_feed=FEED, term_feed=term_feed,
+        )
 
     def url(self, path: str = "") -> str:
         """A link to a site-relative URL, under the site's base path (works from a sub-path)."""
@@ -68,7 +76,7 @@ class PageRenderer:
         return self._rel(None), None
 
     def page_specs(self, site: Site) -> Iterator[PageSpec]:
-        """Every page of the site, not yet rendered: its path, its template and what the template gets."""
+        """Every page and feed of the site, not yet rendered: its path, its template and what the template gets."""
         size = self.config.page_size
         related = _related_index(site.articles, self.config.related_count)
         articles = site.articles
@@ -79,17 +87,29 @@ class PageRenderer:
                 "older": articles[i + 1] if i + 1 < len(articles) else None,
                 "related": related[article.slug],
                 "page_url": article.url,
-            })
+            }, canonical=True, lastmod=article.modified.value)
         for pager in paginate(articles, size, ""):
             yield _list_spec(pager, None, None)
         for taxonomy in site.taxonomies:
             counts = tuple(TermCount(t.ref, len(t.articles)) for t in taxonomy.terms)
             yield PageSpec(output_path(taxonomy.url), "terms.html",
-                           {"taxonomy": taxonomy.config, "terms": counts, "page_url": taxonomy.url})
+                           {"taxonomy": taxonomy.config, "terms": counts, "page_url": taxonomy.url},
+                           canonical=True, lastmod=_newest(a for t in taxonomy.terms for a in t.articles))
             for term, count in zip(taxonomy.terms, counts, strict=True):
                 for pager in paginate(term.articles, size, term.ref.url):
                     yield _list_spec(pager, count, taxonomy.config)
+        yield from self._archive_specs(site)
         yield PageSpec("404.html", "404.html", {"page_url": "404.html"})
+        yield from feed_specs(site, self.config)
+
+    def _archive_specs(self, site: Site) -> Iterator[PageSpec]:
+        periods = archive_periods(site.articles, self.config.tz)
+        years = tuple(p for p, _ in periods if p.months)
+        yield PageSpec(output_path(ARCHIVE), "archive.html", {"years": years, "page_url": ARCHIVE},
+                       canonical=True, lastmod=_newest(site.articles))
+        for period, items in periods:
+            for pager in paginate(items, self.config.page_size, period.url):
+                yield _list_spec(pager, None, None, period)
 
     def render_page(self, spec: PageSpec) -> OutputFile:
         return self.render(spec.template, spec.rel_path, **spec.context)
@@ -98,22 +118,17 @@ class PageRenderer:
         return (self.render_page(spec) for spec in self.page_specs(site))
 
 
-@dataclass(frozen=True)
-class PageSpec:
-    rel_path: str
-    template: str
-    context: dict[str, Any]
-
-    @property
-    def fingerprint(self) -> str:
-        return stable_digest(self.template, self.context)
-
-
-def _list_spec(pager: Pager, term: TermCount | None, taxonomy: TaxonomyConfig | None) -> PageSpec:
+def _list_spec(pager: Pager, term: TermCount | None, taxonomy: TaxonomyConfig | None,
+               archive: ArchivePeriod | None = None) -> PageSpec:
     return PageSpec(output_path(pager.url), "list.html", {
         "pager": pager, "heading": term.ref.name if term else None, "term": term, "taxonomy": taxonomy,
-        "page_url": pager.url,
-    })
+        "archive": archive, "page_url": pager.url,
+    }, canonical=True, lastmod=_newest(pager.items))
+
+
+def _newest(articles: Iterable[Article]) -> datetime | None:
+    """When the newest change among `articles` was: a list page's sitemap `lastmod`."""
+    return max((a.modified.value for a in articles), default=None)
 
 
 RELATED_WINDOW = 12  # per shared tag, this many articles on each side in time are candidates

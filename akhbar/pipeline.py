@@ -24,6 +24,8 @@ from .errors import AkhbarError
 from .files import is_temporary
 from .model import BuildReport, OutputFile
 from .pages import PageRenderer
+from .redirects import redirect_specs
+from .sitemap import sitemap_specs
 from .sources import SourceEntry, read_sources
 from .write import Stamp, check_output, scan_output, write_changes, write_tree
 
@@ -105,9 +107,15 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
 
     renderer = PageRenderer(config)
     theme = tree_digest(renderer.templates_dir)
-    specs = list(renderer.page_specs(site))
-    fingerprints = {s.rel_path: stable_digest(theme, s.fingerprint) for s in specs}
     statics = _static_files(config)
+    specs = list(renderer.page_specs(site))
+    specs += sitemap_specs(specs, config)
+    # Redirects come last: an alias may not take the place of any other file the site writes.
+    redirects, problems = redirect_specs(site.articles, [s.rel_path for s in specs] + [f.rel_path for f in statics])
+    if problems:
+        raise AkhbarError(problems)
+    specs += redirects
+    fingerprints = {s.rel_path: stable_digest(theme, s.fingerprint) for s in specs}
     static_digests = {f.rel_path: stable_digest(f.data) for f in statics}
     # Trust the output only where it still is exactly what the last build left there.
     on_disk = scan_output(output) if incremental else {}
@@ -130,7 +138,7 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
     state.pages, state.statics, state.stamps = fingerprints, static_digests, stamps
 
     report = BuildReport(
-        articles=len(site.articles), pages=len(specs), written=result.written, removed=result.removed,
+        articles=len(site.articles), pages=sum(s.rel_path.endswith(".html") for s in specs), written=result.written, removed=result.removed,
         seconds=time.perf_counter() - start, warnings=tuple(p for p in problems if p.warning),
     )
     return report, state, Explanation(reason, tuple(reread), tuple(s.rel_path for s in changed))

@@ -15,6 +15,7 @@ from .dates import DateError, parse_date
 from .errors import Problem
 from .files import is_temporary
 from .model import FrontMatter, RawArticle, SourceFile
+from .redirects import AliasError, alias_file
 
 
 class _Loader(yaml.SafeLoader):
@@ -28,7 +29,8 @@ _Loader.yaml_implicit_resolvers = {
 
 _BOUNDARY = YAMLHandler.FM_BOUNDARY
 _SLUG_OK = re.compile(r"[^/\\\x00-\x20?#%\"'<>|*:]+")
-KNOWN_KEYS = ("title", "date", "slug", "tags", "section", "province", "news_id", "lead", "draft", "image", "normalize")
+KNOWN_KEYS = ("title", "date", "slug", "tags", "section", "province", "news_id", "lead", "draft", "image", "normalize",
+              "updated", "aliases")
 
 
 def is_content_file(path: Path) -> bool:
@@ -125,6 +127,16 @@ def _validate(data: dict, lines: dict[str, int], src: SourceFile, tz: ZoneInfo) 
         except DateError as e:
             bad("date", str(e), "تاریخ نادرست است یا در تقویم وجود ندارد؛ آن را به شکل 1397-11-20 یا 1397-11-20 10:30 بنویسید.")
 
+    updated = None
+    if data.get("updated") not in (None, ""):
+        try:
+            updated = parse_date(str(data["updated"]), tz)
+        except DateError as e:
+            bad("updated", str(e).replace("date ", "updated ", 1),
+                "تاریخ به‌روزرسانی نادرست است یا در تقویم وجود ندارد؛ آن را به شکل 1397-11-20 10:30 بنویسید.")
+
+    aliases = _aliases(data.get("aliases"), bad)
+
     tags = data.get("tags") or []
     if isinstance(tags, (str, int, float)):
         tags = [tags]
@@ -165,5 +177,23 @@ def _validate(data: dict, lines: dict[str, int], src: SourceFile, tz: ZoneInfo) 
     return FrontMatter(
         title=title, date=date, slug=slug, tags=tuple(str(t).strip() for t in tags if str(t).strip()),
         news_id=news_id, draft=flags["draft"], normalize=flags["normalize"], extra=extra, lines=lines,
-        **single,
+        updated=updated, aliases=aliases, **single,
     )
+
+
+def _aliases(value: Any, bad: Any) -> tuple[str, ...]:
+    """`aliases` → the output files of their redirect pages, in order, each checked to stay in output/."""
+    if value in (None, ""):
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(a, str) and a.strip() for a in value):
+        bad("aliases", "aliases must be a list of old addresses, such as 'aliases: [/fa/news/64048]'")
+        return ()
+    files = []
+    for alias in value:
+        try:
+            files.append(alias_file(alias))
+        except AliasError as e:
+            bad("aliases", str(e), "نشانی قدیمی (aliases) نادرست است؛ مسیری مانند /fa/news/64048 بنویسید.")
+    return tuple(files)

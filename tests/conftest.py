@@ -290,6 +290,27 @@ def subpath_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     return build_site(tmp_path_factory.mktemp("subpath"), base_url=SUBPATH_BASE_URL)
 
 
+# ----------------------------------------------------------------------------- small projects
+
+
+def make_project(dest: Path, articles: dict[str, str], config: str = 'title = "آزمایش"\nbase_url = "https://example.ir/"\n') -> Path:
+    """A project with the repository's theme, `config` as site_config.toml and `articles` (path under
+    content/ → file text)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(REPO / "themes", dest / "themes")
+    (dest / "site_config.toml").write_text(config, encoding="utf-8")
+    for rel, text in articles.items():
+        path = dest / "content" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return dest
+
+
+@pytest.fixture
+def small_project():
+    return make_project
+
+
 # Property tests explore the same examples on every run: CI must not pass or fail by the luck of a seed.
 from hypothesis import settings as _hypothesis_settings  # noqa: E402
 

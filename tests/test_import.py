@@ -210,8 +210,9 @@ def test_the_first_seed_becomes_an_article_with_its_header_read(site):
     assert m.extra["review"] == ["date"]
     data = (SEEDS / FIRST).read_bytes()
     assert m.extra["source"] == {"file": FIRST, "sha256": hashlib.sha256(data).hexdigest()}
-    assert m.extra["aliases"] == ["/fa/news/64048"]
+    assert m.aliases == ("fa/news/64048/index.html",)  # the old address, as the file of its redirect page
     assert (site / "output/news/64048/index.html").is_file()
+    assert (site / "output/fa/news/64048/index.html").is_file()
 
 
 def test_the_second_seed_gets_a_provisional_title_and_its_province_from_the_attribution(site):
