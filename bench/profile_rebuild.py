@@ -1,12 +1,13 @@
 """Where an incremental rebuild spends its time: `pipeline.build` with a carried `BuildState`, as in `serve`.
 
-    python bench/profile_rebuild.py [--articles 10000] [--root PROJECT] [--top 25]
+    python bench/profile_rebuild.py [--articles 10000] [--root PROJECT] [--top 25] [--repeat 3]
 
 Builds the project twice with one state (cold, then warm with nothing changed), appends a sentence to
-one article and builds again under cProfile (prints the top entries by cumulative time and saves the
-profile to bench/results/), then edits once more and builds without the profiler, timing each stage
-by wrapping the functions `pipeline.build` calls (nothing in akhbar/ is modified). The edited article
-is restored at the end. The corpus is the one reload_bench.py caches (generated if missing); the
+one article and builds again under cProfile (prints the top entries by cumulative and by own time and
+saves the profile and the printout to bench/results/), then edits --repeat more times and builds
+without the profiler, timing each stage by wrapping the functions `pipeline.build` calls (nothing in
+akhbar/ is modified; names this akhbar lacks are skipped) and printing each stage's median. The edited
+article is restored at the end. The corpus is the one reload_bench.py caches (generated if missing); the
 output goes to PROJECT/output-profile/, so a running `serve` on the same project is not disturbed.
 """
 
@@ -19,6 +20,7 @@ import functools
 import io
 import pstats
 import shutil
+import statistics
 import sys
 import time
 from collections import defaultdict
@@ -89,6 +91,8 @@ class StageClock:
         self._wrap(pipeline, "tree_digest", "theme templates digest")
         self._wrap(pages.PageRenderer, "page_specs", "page specs (every page's context)", eager=True)
         self._wrap(pages, "_related_index", "  of which: related-articles index")
+        self._wrap(pipeline, "sitemap_specs", "sitemap specs")
+        self._wrap(pipeline, "redirect_specs", "redirect specs")
         self._wrap(pages.PageSpec, "fingerprint", "page fingerprints (stable_digest of every context)")
         self._wrap(pipeline, "_static_files", "read theme static files")
         self._wrap(pipeline, "scan_output", "scan output folder (stamps)")
@@ -108,6 +112,7 @@ def edit(article: Path, original: bytes, n: int) -> None:
 
 
 _said: list[str] = []
+REST = "the rest: build's own bookkeeping (problem and pair lists, fingerprint dict, intact/changed sets, stamps)"
 
 
 def say(text: str = "") -> None:
@@ -129,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--root", type=Path, help="project to build (default: the cached bench/.work corpus)")
     p.add_argument("--article", help="article to edit, relative to the project")
     p.add_argument("--top", type=int, default=25)
+    p.add_argument("--repeat", type=int, default=3, help="stage-timed builds after the profiled one (median shown)")
     p.add_argument("--keep-output", action="store_true")
     args = p.parse_args(argv)
 
@@ -171,22 +177,34 @@ def main(argv: list[str] | None = None) -> int:
         say(line("build 3 (with state, one article edited) under cProfile", report, explained,
                    time.perf_counter() - t))
 
-        edit(article, original, 2)
-        clock = StageClock()
-        clock.install()
-        try:
-            t = time.perf_counter()
-            report, state, explained = pipeline.build(config, output, state=state)
-            total = time.perf_counter() - t
-        finally:
-            clock.uninstall()
-        say(line("build 4 (with state, one article edited), stages timed", report, explained, total))
-        say("\nstage times of build 4 (wall; nested entries are part of the line above them):")
-        for label in clock.order:
-            if label not in clock.seconds:
+        runs: list[tuple[float, dict[str, float], dict[str, int]]] = []
+        order: list[str] = []
+        for r in range(args.repeat):  # stage shares move with the machine's load: take the median of a few
+            edit(article, original, 2 + r)
+            clock = StageClock()
+            clock.install()
+            try:
+                t = time.perf_counter()
+                report, state, explained = pipeline.build(config, output, state=state)
+                total = time.perf_counter() - t
+            finally:
+                clock.uninstall()
+            seconds = dict(clock.seconds)
+            seconds[REST] = total - sum(v for k, v in seconds.items() if not k.startswith(" "))
+            runs.append((total, seconds, dict(clock.calls)))
+            order = [*clock.order, REST]
+            say(line(f"build {4 + r} (with state, one article edited), stages timed", report, explained, total))
+        total = statistics.median(t for t, _, _ in runs)
+        say(f"\nstage times, median of builds 4-{3 + args.repeat} (wall; indented entries are part of the line "
+            f"above them; median total {total:.2f} s):")
+        for label in order:
+            values = [sec[label] for _, sec, _ in runs if label in sec]
+            if not values:
                 continue
-            seconds = clock.seconds[label]
-            say(f"  {seconds:7.3f} s {100 * seconds / total:5.1f}%  {label}  [{clock.calls[label]} call(s)]")
+            mid = statistics.median(values)
+            calls = runs[-1][2].get(label)
+            say(f"  {mid:7.3f} s {100 * mid / total:5.1f}%  ({min(values):.3f}-{max(values):.3f})  {label}"
+                + (f"  [{calls} call(s)]" if calls else ""))
 
         results = BENCH / "results"
         results.mkdir(exist_ok=True)
