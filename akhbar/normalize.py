@@ -138,7 +138,7 @@ class TextNormalizer:
         if self.config.enabled:
             _ = self._hazm
             if self.config.restore_joints:
-                self._joints.restore("می", "می")
+                _ = self._joints.morph
 
     def normalize(self, text: str) -> str:
         """Normalize one run of prose, keeping its leading and trailing whitespace."""

@@ -114,8 +114,6 @@ class PageRenderer:
     def render_page(self, spec: PageSpec) -> OutputFile:
         return self.render(spec.template, spec.rel_path, **spec.context)
 
-    def render_site(self, site: Site) -> Iterator[OutputFile]:
-        return (self.render_page(spec) for spec in self.page_specs(site))
 
 
 def _list_spec(pager: Pager, term: TermCount | None, taxonomy: TaxonomyConfig | None,

@@ -125,12 +125,7 @@ def _make_app(preview: Preview):  # noqa: ANN202 (tornado types)
         def get(self, raw: str) -> None:
             path = self._resolve(raw)
             data = None
-            if path is None:
-                target = (preview.output / unquote(raw))
-                if raw and not raw.endswith("/") and ".." not in raw and target.resolve().is_relative_to(preview.output) \
-                        and (target / "index.html").is_file():
-                    self.redirect("/" + raw + "/")
-                    return
+            if path is None:  # (a folder is served as its index.html, with or without the slash)
                 self.set_status(404)
                 path = preview.output / "404.html"
                 if not path.is_file():
