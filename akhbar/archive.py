@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from zoneinfo import ZoneInfo
 
-from .dates import MONTHS, jalali
+from .dates import MONTHS
 from .digits import to_persian_digits
 from .model import ArchivePeriod, Article
 
 ARCHIVE = "archive/"
 
 
-def archive_periods(articles: tuple[Article, ...], tz: ZoneInfo) -> list[tuple[ArchivePeriod, tuple[Article, ...]]]:
+def archive_periods(articles: tuple[Article, ...]) -> list[tuple[ArchivePeriod, tuple[Article, ...]]]:
     """Every year, newest first, each followed by its months, newest first; with the articles of each
     (newest first, as `articles` is). A year's `ArchivePeriod` lists its months."""
     years: dict[int, list[Article]] = defaultdict(list)
     months: dict[tuple[int, int], list[Article]] = defaultdict(list)
     for article in articles:
-        j = jalali(article.date.value.astimezone(tz))
-        years[j.year].append(article)
-        months[j.year, j.month].append(article)
+        years[article.month[0]].append(article)
+        months[article.month].append(article)
     result = []
     for year in sorted(years, reverse=True):
         month_periods = [

@@ -6,41 +6,51 @@ import dataclasses
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from .config import SiteConfig
-from .dates import format_jalali
+from .dates import jalali_parts
 from .digest import stable_digest
 from .errors import Problem
 from .model import Article, RawArticle, RenderedBody, Site, Taxonomy, Term, TermRef
 from .slugs import term_slug, url_path
 
 
-def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]]) -> tuple[Site, list[Problem]]:
+@dataclass
+class AssembleMemo:
+    """What one `assemble` made, for the next to reuse instead of redoing it for every article."""
+
+    # source path → (the rendered body, the term names the article shows, the article made of them)
+    articles: dict[str, tuple[RenderedBody, tuple[str, ...], Article]] = field(default_factory=dict)
+    terms: dict[tuple[str, str], Term] = field(default_factory=dict)  # (taxonomy, slug) → term
+    display: dict[str, dict[str, str]] = field(default_factory=dict)  # `_display_names` of that call
+
+
+def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]],
+             memo: AssembleMemo | None = None) -> tuple[Site, list[Problem], AssembleMemo]:
+    """The site from every rendered article. `memo` is what the last call returned: an article whose
+    body is the very same object (its source was not read again) and whose terms are shown under the
+    same names is taken from it as it is, and so is a term with the very same articles."""
     pairs = list(pairs)
     problems = _duplicates(pairs)
     display = _display_names(config, pairs)
+    memo = memo or AssembleMemo()
+    kept = AssembleMemo(display=display)
+    same_names = display == memo.display  # then no article's term names changed
 
     articles: list[Article] = []
     for raw, body in pairs:
-        terms = {}
-        for tax in config.taxonomies:
-            refs = []
-            for value in body.terms.get(tax.key, ()):
-                slug = term_slug(value)
-                if all(r.slug != slug for r in refs):
-                    refs.append(TermRef(tax.name, display[tax.name][slug], slug, url_path(tax.name, slug)))
-            terms[tax.name] = tuple(refs)
-        meta = raw.meta
-        article = Article(
-            source=raw.source.rel, slug=meta.slug, url=url_path("news", meta.slug), title=body.title,
-            date=meta.date, date_text=format_jalali(meta.date, config.tz), lead=body.lead, html=body.html,
-            terms=terms, news_id=meta.news_id, draft=meta.draft, image=meta.image, extra=meta.extra,
-            lead_in_body=body.lead_in_body, updated=meta.updated, aliases=meta.aliases,
-            aliases_line=meta.lines.get("aliases", 1),
-        )
-        # The body's html is hashed once, when rendered: here its digest stands in for it.
-        digest = stable_digest(dataclasses.replace(article, html=body.digest)) if body.digest else stable_digest(article)
-        articles.append(dataclasses.replace(article, digest=digest))
+        hit = memo.articles.get(raw.source.rel)
+        if hit is not None and hit[0] is body and same_names:
+            names = hit[1]
+        else:
+            names = tuple(display[tax.name][term_slug(v)] for tax in config.taxonomies for v in body.terms.get(tax.key, ()))
+        if hit is not None and hit[0] is body and hit[1] == names:
+            article = hit[2]
+        else:
+            article = _article(config, raw, body, display)
+        kept.articles[raw.source.rel] = (body, names, article)
+        articles.append(article)
     articles.sort(key=lambda a: (a.date.value, a.slug), reverse=True)
 
     taxonomies = []
@@ -51,10 +61,36 @@ def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]
             for ref in article.terms[tax.name]:
                 members[ref.slug].append(article)
                 refs[ref.slug] = ref
-        terms = sorted((_with_digest(Term(refs[s], tuple(a))) for s, a in members.items()),
-                       key=lambda t: (-len(t.articles), t.ref.slug))
+        for slug, items in members.items():
+            old = memo.terms.get((tax.name, slug))
+            same = old is not None and old.ref == refs[slug] and old.articles == tuple(items)  # (identity first: fast)
+            kept.terms[tax.name, slug] = old if same else _with_digest(Term(refs[slug], tuple(items)))
+        terms = sorted((kept.terms[tax.name, slug] for slug in members), key=lambda t: (-len(t.articles), t.ref.slug))
         taxonomies.append(_with_digest(Taxonomy(tax, tuple(terms))))
-    return Site(config, tuple(articles), tuple(taxonomies)), problems
+    return Site(config, tuple(articles), tuple(taxonomies)), problems, kept
+
+
+def _article(config: SiteConfig, raw: RawArticle, body: RenderedBody, display: dict[str, dict[str, str]]) -> Article:
+    terms = {}
+    for tax in config.taxonomies:
+        refs: list[TermRef] = []
+        for value in body.terms.get(tax.key, ()):
+            slug = term_slug(value)
+            if all(r.slug != slug for r in refs):
+                refs.append(TermRef(tax.name, display[tax.name][slug], slug, url_path(tax.name, slug)))
+        terms[tax.name] = tuple(refs)
+    meta = raw.meta
+    date_text, year, month = jalali_parts(meta.date, config.tz)
+    article = Article(
+        source=raw.source.rel, slug=meta.slug, url=url_path("news", meta.slug), title=body.title,
+        date=meta.date, date_text=date_text, month=(year, month), modified=meta.updated or meta.date, lead=body.lead, html=body.html,
+        terms=terms, news_id=meta.news_id, draft=meta.draft, image=meta.image, extra=meta.extra,
+        lead_in_body=body.lead_in_body, updated=meta.updated, aliases=meta.aliases,
+        aliases_line=meta.lines.get("aliases", 1),
+    )
+    # The body's html is hashed once, when rendered: here its digest stands in for it.
+    digest = stable_digest(dataclasses.replace(article, html=body.digest)) if body.digest else stable_digest(article)
+    return dataclasses.replace(article, digest=digest)
 
 
 def _with_digest(obj):  # noqa: ANN001, ANN202 (Term or Taxonomy)

@@ -73,11 +73,16 @@ def jalali(value: datetime) -> jdatetime.datetime:
     return jdatetime.datetime.fromgregorian(datetime=value)
 
 
-@functools.lru_cache(maxsize=131072)
 def format_jalali(date: ArticleDate, tz: ZoneInfo) -> str:
     """«۲۰ بهمن ۱۳۹۷، ساعت ۱۰:۳۰», shown in the site's time zone."""
+    return jalali_parts(date, tz)[0]
+
+
+@functools.lru_cache(maxsize=131072)
+def jalali_parts(date: ArticleDate, tz: ZoneInfo) -> tuple[str, int, int]:
+    """`format_jalali`'s text, and the Jalali year and month (which the archive groups by)."""
     j = jalali(date.value.astimezone(tz))
     text = f"{j.day} {MONTHS[j.month - 1]} {j.year}"
     if date.has_time:
         text += f"، ساعت {j.hour:02}:{j.minute:02}"
-    return to_persian_digits(text)
+    return to_persian_digits(text), j.year, j.month

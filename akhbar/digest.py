@@ -7,9 +7,13 @@ same as a full build's. Objects carrying a precomputed `digest` (articles) are h
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import io
+import operator
 import pickle
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,26 +21,51 @@ from .files import is_temporary
 
 
 def stable_digest(*parts: Any) -> str:
-    """Digest of values by their content. Pickle serializes them (in C, fast); its memo is off, so equal
-    values give equal bytes whether or not they share objects, and an object that already carries a
-    `digest` (an article inside a term, say) is replaced by that digest instead of being serialized."""
+    """Digest of values by their content.
+
+    The values are first reduced to plain tuples: an object that already carries a `digest` (an
+    article inside a term, say) stands for itself by that digest, and a dataclass by its type's name
+    and its fields; pickle then serializes the result in C. Its memo is off, so equal values give equal
+    bytes whether or not they share objects.
+    """
     buffer = io.BytesIO()
-    pickler = _ContentPickler(buffer, protocol=5)
+    pickler = pickle.Pickler(buffer, protocol=5)
     pickler.fast = True  # no memo: identity must not change the bytes (our values have no cycles)
-    pickler.dump(parts)
+    pickler.dump(_plain(parts))
     return hashlib.blake2b(buffer.getvalue(), digest_size=16).hexdigest()
 
 
-def _by_digest(digest: str) -> str:
-    return digest
+_ATOMS = frozenset({str, int, float, bool, bytes, type(None)})
 
 
-class _ContentPickler(pickle.Pickler):
-    def reducer_override(self, obj: Any) -> Any:
-        digest = getattr(obj, "digest", None)
-        if isinstance(digest, str) and digest and not isinstance(obj, type):
-            return _by_digest, (digest,)
-        return NotImplemented  # (keep sets out of page contexts: their order changes between runs)
+@functools.cache
+def _fields(kind: type) -> Callable[[Any], tuple]:
+    """A dataclass type's field values getter (its fields only: a cached property is not content)."""
+    getter = operator.attrgetter(*(f.name for f in dataclasses.fields(kind)))
+    return (lambda v: (getter(v),)) if len(dataclasses.fields(kind)) == 1 else getter
+
+
+def _plain(value: Any) -> Any:
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is tuple or kind is list:
+        if _ATOMS.issuperset(map(type, value)):  # a pager's URLs, say: nothing to reduce, one C-level check
+            return tuple(value)
+        return tuple(map(_plain, value))
+    if kind is dict:
+        return ("{}", *((k, _plain(v)) for k, v in value.items()))
+    digest = getattr(value, "digest", None)
+    if type(digest) is str and digest:
+        return ("#", digest)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = _fields(kind)(value)
+        if _ATOMS.issuperset(map(type, fields)):  # a term's reference, say
+            return (kind.__qualname__, *fields)
+        return (kind.__qualname__, *map(_plain, fields))
+    if isinstance(value, Mapping):
+        return ("{}", *((k, _plain(v)) for k, v in value.items()))
+    return value  # datetimes, zones, paths: pickled as they are (keep sets out: their order varies)
 
 
 def tree_digest(folder: Path) -> str:

@@ -21,13 +21,18 @@ def term_feed(term_url: str) -> str:
 def feed_specs(site: Site, config: SiteConfig) -> Iterator[PageSpec]:
     limit, full = config.feeds.limit, config.feeds.full_content
     names = tuple(t.name for t in config.taxonomies)
-    entries = {a.slug: _entry(a, names, full) for a in site.articles}
-    yield _spec(FeedInfo(config.title, FEED, ""), [entries[a.slug] for a in site.articles[:limit]])
+    entries: dict[str, FeedEntry] = {}  # only for the articles some feed shows: the newest of each term
+
+    def entry(article: Article) -> FeedEntry:
+        if article.slug not in entries:
+            entries[article.slug] = _entry(article, names, full)
+        return entries[article.slug]
+
+    yield _spec(FeedInfo(config.title, FEED, ""), [entry(a) for a in site.articles[:limit]])
     for taxonomy in site.taxonomies:
         for term in taxonomy.terms:
             title = f"{taxonomy.config.singular}: {term.ref.name} | {config.title}"
-            yield _spec(FeedInfo(title, term_feed(term.ref.url), term.ref.url),
-                        [entries[a.slug] for a in term.articles[:limit]])
+            yield _spec(FeedInfo(title, term_feed(term.ref.url), term.ref.url), [entry(a) for a in term.articles[:limit]])
 
 
 def _entry(article: Article, taxonomies: tuple[str, ...], full_content: bool) -> FeedEntry:

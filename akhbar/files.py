@@ -12,10 +12,15 @@ TOOL_FOLDERS = (".git", ".hg", ".svn", "__pycache__")
 
 def is_temporary(path: str | PurePath) -> bool:
     """True for vim swap files, emacs locks and backups, editors' safe-write files, VCS folders, dotfiles."""
-    p = PurePath(path)
-    name = p.name
-    if any(part in TOOL_FOLDERS for part in p.parts):
-        return True
+    if isinstance(path, str) and "/" not in path:  # a bare name, the common case: no PurePath to build
+        name = path
+        if name in TOOL_FOLDERS:
+            return True
+    else:
+        p = PurePath(path)
+        name = p.name
+        if any(part in TOOL_FOLDERS for part in p.parts):
+            return True
     return (
         name.endswith(TEMP_SUFFIXES)
         or name.startswith(TEMP_PREFIXES)

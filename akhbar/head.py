@@ -24,7 +24,7 @@ _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
 def absolute_url(config: SiteConfig, path: str = "") -> str:
     """A site-relative path (or a site-absolute "/x", relative to the site root) → a full URL under
     `base_url`; full URLs pass through. With a path-only `base_url` the result is site-absolute."""
-    if urlsplit(path).scheme:
+    if ":" in path and urlsplit(path).scheme:  # (a page's own path has no ":", and urlsplit is slow)
         return path
     return config.base_url + quote(path.lstrip("/"), safe="/%:@!$&'()*+,;=~")
 

@@ -14,7 +14,6 @@ from typing import Any
 
 from .config import SiteConfig, TaxonomyConfig
 from .dates import ArticleDate
-from .digest import stable_digest
 from .errors import Problem
 
 
@@ -82,6 +81,8 @@ class Article:
     title: str
     date: ArticleDate
     date_text: str  # «۲۰ بهمن ۱۳۹۷، ساعت ۱۰:۳۰»
+    month: tuple[int, int]  # Jalali (year, month) in the site's time zone: the archive page it is on
+    modified: ArticleDate  # `updated`, else `date`: what feeds, the sitemap and JSON-LD call its last change
     lead: str
     html: str
     terms: Mapping[str, tuple[TermRef, ...]]  # taxonomy name → terms
@@ -98,10 +99,6 @@ class Article:
     @property
     def tags(self) -> tuple[TermRef, ...]:
         return self.terms.get("tags", ())
-
-    @property
-    def modified(self) -> ArticleDate:
-        return self.updated or self.date
 
     def first(self, taxonomy: str) -> TermRef | None:
         refs = self.terms.get(taxonomy, ())
@@ -184,33 +181,35 @@ class Site:
 
 
 @dataclass(frozen=True)
+class PageLink:
+    number: int
+    url: str  # site-relative
+
+
+@dataclass(frozen=True)
 class Pager:
-    """One page of a paginated list; `number` counts from 1."""
+    """One page of a paginated list; `number` counts from 1.
+
+    `links` are the numbered links the page shows: the first and last pages and those near this one,
+    `None` where pages are left out. Not every page: the home of a 60,000-article archive has 3,000.
+    """
 
     number: int
     total: int
     items: tuple[Article, ...]
-    urls: tuple[str, ...]  # site-relative URL of every page, index 0 = page 1
-
-    @property
-    def url(self) -> str:
-        return self.urls[self.number - 1]
-
-    @property
-    def prev_url(self) -> str | None:
-        return self.urls[self.number - 2] if self.number > 1 else None
-
-    @property
-    def next_url(self) -> str | None:
-        return self.urls[self.number] if self.number < self.total else None
+    url: str  # site-relative
+    prev_url: str | None
+    next_url: str | None
+    links: tuple[PageLink | None, ...]
 
 
 @dataclass(frozen=True)
 class PageSpec:
     """One output file, not yet rendered: its path, its template and what the template gets.
 
-    Only `template` and `context` make the fingerprint: they alone decide the bytes. `canonical` and
-    `lastmod` are what the sitemap says about the page (a canonical HTML page, and when it last changed).
+    Only `template` and `context` decide the bytes (the build fingerprints those two, with the theme).
+    `canonical` and `lastmod` are what the sitemap says about the page (a canonical HTML page, and when
+    it last changed).
     """
 
     rel_path: str
@@ -218,10 +217,6 @@ class PageSpec:
     context: dict[str, Any]
     canonical: bool = False
     lastmod: datetime | None = None
-
-    @property
-    def fingerprint(self) -> str:
-        return stable_digest(self.template, self.context)
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import heapq
+import operator
 import traceback
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -75,35 +76,40 @@ class PageRenderer:
                 return self._rel(frame.filename), frame.lineno
         return self._rel(None), None
 
-    def page_specs(self, site: Site) -> Iterator[PageSpec]:
-        """Every page and feed of the site, not yet rendered: its path, its template and what the template gets."""
+    def page_specs(self, site: Site, related: Mapping[str, tuple[str, ...]] | None = None) -> Iterator[PageSpec]:
+        """Every page and feed of the site, not yet rendered: its path, its template and what the template gets.
+
+        `related` is `related_slugs(site.articles, …)` when the caller already has it."""
         size = self.config.page_size
-        related = _related_index(site.articles, self.config.related_count)
         articles = site.articles
+        if related is None:
+            related = related_slugs(articles, self.config.related_count)
+        by_slug = {a.slug: a for a in articles}
         for i, article in enumerate(articles):
             yield PageSpec(output_path(article.url), "article.html", {
                 "article": article,
                 "newer": articles[i - 1] if i > 0 else None,
                 "older": articles[i + 1] if i + 1 < len(articles) else None,
-                "related": related[article.slug],
+                "related": tuple(by_slug[s] for s in related[article.slug]),
                 "page_url": article.url,
             }, canonical=True, lastmod=article.modified.value)
         for pager in paginate(articles, size, ""):
             yield _list_spec(pager, None, None)
         for taxonomy in site.taxonomies:
             counts = tuple(TermCount(t.ref, len(t.articles)) for t in taxonomy.terms)
+            lists = [_list_spec(pager, count, taxonomy.config)
+                     for term, count in zip(taxonomy.terms, counts, strict=True)
+                     for pager in paginate(term.articles, size, term.ref.url)]
             yield PageSpec(output_path(taxonomy.url), "terms.html",
                            {"taxonomy": taxonomy.config, "terms": counts, "page_url": taxonomy.url},
-                           canonical=True, lastmod=_newest(a for t in taxonomy.terms for a in t.articles))
-            for term, count in zip(taxonomy.terms, counts, strict=True):
-                for pager in paginate(term.articles, size, term.ref.url):
-                    yield _list_spec(pager, count, taxonomy.config)
+                           canonical=True, lastmod=max((s.lastmod for s in lists if s.lastmod), default=None))
+            yield from lists
         yield from self._archive_specs(site)
         yield PageSpec("404.html", "404.html", {"page_url": "404.html"})
         yield from feed_specs(site, self.config)
 
     def _archive_specs(self, site: Site) -> Iterator[PageSpec]:
-        periods = archive_periods(site.articles, self.config.tz)
+        periods = archive_periods(site.articles)
         years = tuple(p for p, _ in periods if p.months)
         yield PageSpec(output_path(ARCHIVE), "archive.html", {"years": years, "page_url": ARCHIVE},
                        canonical=True, lastmod=_newest(site.articles))
@@ -126,14 +132,22 @@ def _list_spec(pager: Pager, term: TermCount | None, taxonomy: TaxonomyConfig | 
 
 def _newest(articles: Iterable[Article]) -> datetime | None:
     """When the newest change among `articles` was: a list page's sitemap `lastmod`."""
-    return max((a.modified.value for a in articles), default=None)
+    return max(map(_MODIFIED, articles), default=None)
+
+
+_MODIFIED = operator.attrgetter("modified.value")  # (in C: a rebuild runs it over every list's items)
 
 
 RELATED_WINDOW = 12  # per shared tag, this many articles on each side in time are candidates
 
 
-def _related_index(articles: tuple[Article, ...], count: int) -> dict[str, tuple[Article, ...]]:
-    """Per article, the `count` others sharing most tags (ties: newer first).
+def related_key(articles: tuple[Article, ...], count: int) -> tuple:
+    """All that `related_slugs` depends on: equal keys, equal results (an edit to a body changes nothing)."""
+    return count, tuple((a.slug, tuple(ref.slug for ref in a.tags)) for a in articles)
+
+
+def related_slugs(articles: tuple[Article, ...], count: int) -> dict[str, tuple[str, ...]]:
+    """Per article's slug, the slugs of the `count` others sharing most tags (ties: newer first).
 
     Candidates are, for each of the article's tags, the articles nearest to it in time under that tag:
     every member for the long tail of small tags, a window for the few tags on thousands of articles.
@@ -154,5 +168,5 @@ def _related_index(articles: tuple[Article, ...], count: int) -> dict[str, tuple
         candidates.discard(i)
         mine = tagsets[i]
         best = heapq.nsmallest(count, [(-len(mine & tagsets[j]), j) for j in candidates])
-        result[a.slug] = tuple(articles[j] for _, j in best)
+        result[a.slug] = tuple(articles[j].slug for _, j in best)
     return result

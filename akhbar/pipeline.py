@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .assemble import assemble
+from .assemble import AssembleMemo, assemble
 from .body import BodyRenderer
 from .config import SiteConfig
 from .digest import stable_digest, tree_digest
 from .errors import AkhbarError
 from .files import is_temporary
-from .model import BuildReport, OutputFile
-from .pages import PageRenderer
+from .model import BuildReport, OutputFile, PageSpec
+from .pages import PageRenderer, related_key, related_slugs
 from .redirects import redirect_specs
 from .sitemap import sitemap_specs
 from .sources import SourceEntry, read_sources
@@ -41,14 +43,19 @@ class BuildState:
 
     body_key: str = ""
     page_key: str = ""
-    sources: dict[Path, SourceEntry] = field(default_factory=dict)
+    sources: dict[str, SourceEntry] = field(default_factory=dict)  # by path
+    assembled: AssembleMemo = field(default_factory=AssembleMemo)  # what assemble made, to reuse
+    related: tuple[tuple, dict[str, tuple[str, ...]]] = ((), {})  # (related_key, related_slugs)
     pages: dict[str, str] = field(default_factory=dict)  # output path → fingerprint of what it shows
     statics: dict[str, str] = field(default_factory=dict)  # output path → digest of its bytes
     stamps: dict[str, Stamp] = field(default_factory=dict)  # output path → stamp when this build left it
     renderer: BodyRenderer | None = None  # per process; never pickled
+    # output path → (theme, template, context, fingerprint) of the last build, kept in memory only
+    # (`serve`): an equal context has the same fingerprint, and comparing is cheaper than hashing.
+    contexts: dict[str, tuple[str, str, dict, str]] = field(default_factory=dict)
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "renderer": None}
+        return {**self.__dict__, "renderer": None, "contexts": {}}
 
     def __setstate__(self, saved: dict) -> None:
         # A cache written by an older akhbar may lack newer fields: they start empty (a colder build).
@@ -81,6 +88,17 @@ def _keys(config: SiteConfig, output: Path, drafts: bool) -> tuple[str, str]:
 def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Progress | None = None,
           state: BuildState | None = None, jobs: int = 0) -> tuple[BuildReport, BuildState, Explanation]:
     """Build into `output`. On any problem, raise with every problem found and touch nothing."""
+    # The state carried in holds millions of long-lived objects; without this, the collector's full
+    # passes, set off by the build's own allocations, would walk all of them again and again.
+    gc.freeze()
+    try:
+        return _build(config, output, drafts, progress, state, jobs)
+    finally:
+        gc.unfreeze()
+
+
+def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | None,
+           state: BuildState | None, jobs: int) -> tuple[BuildReport, BuildState, Explanation]:
     start = time.perf_counter()
     check_output(output, config.root, (config.content_dir, config.theme_dir))
     body_key, page_key = _keys(config, output, drafts)
@@ -93,6 +111,15 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
         state = dataclasses.replace(state, page_key=page_key, pages={}, statics={}, stamps={})
         reason = "site settings changed: every page is rendered"
     incremental = bool(state.pages) and output.is_dir()
+    with ThreadPoolExecutor(1) as pool:
+        # Listing the output folder is mostly system calls, which run while this thread works on.
+        scan = pool.submit(scan_output, output) if incremental else None
+        return _build_with(config, output, drafts, progress, state, jobs, start, reason, incremental, scan)
+
+
+def _build_with(config: SiteConfig, output: Path, drafts: bool, progress: Progress | None, state: BuildState,
+                jobs: int, start: float, reason: str, incremental: bool, scan: Future | None,
+                ) -> tuple[BuildReport, BuildState, Explanation]:
     if state.renderer is None:
         state.renderer = BodyRenderer(config.normalize)
     state.sources, reread = read_sources(config, state.sources, state.renderer, jobs, progress)
@@ -100,7 +127,7 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
     problems = [p for e in state.sources.values() for p in e.problems]
     pairs = [(e.raw, e.body) for e in state.sources.values()
              if e.raw is not None and e.body is not None and (drafts or not e.raw.meta.draft)]
-    site, more = assemble(config, pairs)
+    site, more, state.assembled = assemble(config, pairs, state.assembled)
     problems += more
     if any(not p.warning for p in problems):
         raise AkhbarError(problems)
@@ -108,17 +135,20 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
     renderer = PageRenderer(config)
     theme = tree_digest(renderer.templates_dir)
     statics = _static_files(config)
-    specs = list(renderer.page_specs(site))
+    key = related_key(site.articles, config.related_count)
+    if state.related[0] != key:
+        state.related = key, related_slugs(site.articles, config.related_count)
+    specs = list(renderer.page_specs(site, state.related[1]))
     specs += sitemap_specs(specs, config)
     # Redirects come last: an alias may not take the place of any other file the site writes.
-    redirects, problems = redirect_specs(site.articles, [s.rel_path for s in specs] + [f.rel_path for f in statics])
-    if problems:
-        raise AkhbarError(problems)
+    redirects, clashes = redirect_specs(site.articles, [s.rel_path for s in specs] + [f.rel_path for f in statics])
+    if clashes:
+        raise AkhbarError(clashes)
     specs += redirects
-    fingerprints = {s.rel_path: stable_digest(theme, s.fingerprint) for s in specs}
+    fingerprints, state.contexts = _fingerprints(specs, theme, state.contexts)
     static_digests = {f.rel_path: stable_digest(f.data) for f in statics}
     # Trust the output only where it still is exactly what the last build left there.
-    on_disk = scan_output(output) if incremental else {}
+    on_disk = scan.result() if scan else {}
     intact = {rel for rel, stamp in state.stamps.items() if on_disk.get(rel) == stamp}
     changed = [s for s in specs if s.rel_path not in intact or state.pages.get(s.rel_path) != fingerprints[s.rel_path]]
     pages = [renderer.render_page(s) for s in changed]
@@ -142,6 +172,21 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
         seconds=time.perf_counter() - start, warnings=tuple(p for p in problems if p.warning),
     )
     return report, state, Explanation(reason, tuple(reread), tuple(s.rel_path for s in changed))
+
+
+def _fingerprints(specs: list[PageSpec], theme: str, memo: dict[str, tuple[str, str, dict, str]],
+                  ) -> tuple[dict[str, str], dict[str, tuple[str, str, dict, str]]]:
+    """Each page's fingerprint: the digest of the theme, its template and its context."""
+    fingerprints, kept = {}, {}
+    for spec in specs:
+        old = memo.get(spec.rel_path)
+        if old is not None and old[0] == theme and old[1] == spec.template and old[2] == spec.context:
+            fingerprint = old[3]
+        else:
+            fingerprint = stable_digest(theme, spec.template, spec.context)
+        fingerprints[spec.rel_path] = fingerprint
+        kept[spec.rel_path] = (theme, spec.template, spec.context, fingerprint)
+    return fingerprints, kept
 
 
 def _static_files(config: SiteConfig) -> list[OutputFile]:

@@ -20,7 +20,7 @@ from .config import SiteConfig
 from .digest import stable_digest
 from .errors import Problem
 from .model import RawArticle, RenderedBody
-from .read import discover, load_source, parse_article
+from .read import Stamp, discover_stamped, load_source, parse_article
 
 Progress = Callable[[int, int], None]
 PARALLEL_FROM = 200  # below this many files to read, forking costs more than it saves
@@ -29,19 +29,14 @@ CHUNK = 64
 
 @dataclass
 class SourceEntry:
-    stamp: tuple[int, int]  # (mtime_ns, size): unchanged means not re-read
+    stamp: Stamp
     text_digest: str
     raw: RawArticle | None  # front matter; its text and body are dropped once rendered
     problems: list[Problem]
     body: RenderedBody | None
 
 
-def stamp_of(path: Path) -> tuple[int, int]:
-    st = path.stat()
-    return st.st_mtime_ns, st.st_size
-
-
-def load_entry(path: Path, stamp: tuple[int, int], old: SourceEntry | None, config: SiteConfig,
+def load_entry(path: Path, stamp: Stamp, old: SourceEntry | None, config: SiteConfig,
                renderer: BodyRenderer, keys: tuple[str, ...]) -> tuple[SourceEntry, bool]:
     """One file → its entry; the flag says whether it had to be parsed and rendered again."""
     src = load_source(path, config.root)
@@ -66,20 +61,20 @@ def _init_worker(config: SiteConfig, renderer: BodyRenderer, keys: tuple[str, ..
     _worker = (config, renderer, keys)
 
 
-def _load_chunk(items: list[tuple[Path, tuple[int, int]]]) -> list[tuple[Path, SourceEntry, bool]]:
+def _load_chunk(items: list[tuple[str, Stamp]]) -> list[tuple[str, SourceEntry, bool]]:
     assert _worker is not None
     config, renderer, keys = _worker
-    return [(path, *load_entry(path, stamp, None, config, renderer, keys)) for path, stamp in items]
+    return [(path, *load_entry(Path(path), stamp, None, config, renderer, keys)) for path, stamp in items]
 
 
-def read_sources(config: SiteConfig, previous: dict[Path, SourceEntry], renderer: BodyRenderer,
-                 jobs: int = 0, progress: Progress | None = None) -> tuple[dict[Path, SourceEntry], list[str]]:
-    """Entries for every article file, reusing `previous` where a file is unchanged; also the files re-read."""
+def read_sources(config: SiteConfig, previous: dict[str, SourceEntry], renderer: BodyRenderer,
+                 jobs: int = 0, progress: Progress | None = None) -> tuple[dict[str, SourceEntry], list[str]]:
+    """Entries for every article file (by path), reusing `previous` where a file is unchanged; also the
+    files re-read."""
     keys = tuple(t.key for t in config.taxonomies)
-    entries: dict[Path, SourceEntry] = {}
-    todo: list[tuple[Path, tuple[int, int]]] = []
-    for path in discover(config.content_dir):
-        stamp = stamp_of(path)
+    entries: dict[str, SourceEntry] = {}
+    todo: list[tuple[str, Stamp]] = []
+    for path, stamp in discover_stamped(config.content_dir):
         old = previous.get(path)
         if old and old.stamp == stamp:
             entries[path] = old
@@ -92,21 +87,25 @@ def read_sources(config: SiteConfig, previous: dict[Path, SourceEntry], renderer
     else:
         results = []
         for i, (path, stamp) in enumerate(todo, 1):
-            results.append((path, *load_entry(path, stamp, previous.get(path), config, renderer, keys)))
+            results.append((path, *load_entry(Path(path), stamp, previous.get(path), config, renderer, keys)))
             if progress:
                 progress(i, len(todo))
     for path, entry, was_read in results:
         entries[path] = entry
         if was_read:
-            reread.append(path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else str(path))
+            reread.append(entry.raw.source.rel if entry.raw else _rel(Path(path), config.root))
     return dict(sorted(entries.items())), reread
 
 
-def _parallel(todo: list[tuple[Path, tuple[int, int]]], config: SiteConfig, renderer: BodyRenderer,
-              keys: tuple[str, ...], jobs: int, progress: Progress | None) -> list[tuple[Path, SourceEntry, bool]]:
+def _rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def _parallel(todo: list[tuple[str, Stamp]], config: SiteConfig, renderer: BodyRenderer,
+              keys: tuple[str, ...], jobs: int, progress: Progress | None) -> list[tuple[str, SourceEntry, bool]]:
     renderer.normalizer.warm()  # load hazm and the word lists once, before the workers fork
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-    results: list[tuple[Path, SourceEntry, bool]] = []
+    results: list[tuple[str, SourceEntry, bool]] = []
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
                              initargs=(config, renderer, keys)) as pool:

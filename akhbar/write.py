@@ -148,18 +148,19 @@ Stamp = tuple[int, int]  # (mtime_ns, size)
 def scan_output(output: Path) -> dict[str, Stamp]:
     """Every file under `output` with its stamp, so a build can spot files changed or added by hand."""
     found: dict[str, Stamp] = {}
-    stack = [(output, "")]
+    stack = [(str(output), "")]
     while stack:
         folder, prefix = stack.pop()
         try:
-            entries = list(os.scandir(folder))
+            entries = os.scandir(folder)
         except OSError:
             continue
-        for entry in entries:
-            rel = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                stack.append((Path(entry.path), rel + "/"))
-            else:
-                st = entry.stat(follow_symlinks=False)
-                found[rel] = (st.st_mtime_ns, st.st_size)
+        with entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, rel + "/"))
+                else:
+                    st = entry.stat(follow_symlinks=False)
+                    found[rel] = (st.st_mtime_ns, st.st_size)
     return found

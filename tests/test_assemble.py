@@ -12,7 +12,7 @@ from akhbar.body import BodyRenderer, first_paragraph
 from akhbar.config import NormalizeConfig, SiteConfig
 from akhbar.dates import parse_date
 from akhbar.model import FrontMatter, RawArticle, RenderedBody, SourceFile
-from akhbar.pages import _related_index, output_path
+from akhbar.pages import output_path, related_slugs
 from akhbar.paginate import page_urls, paginate
 from akhbar.slugs import term_slug, url_path
 
@@ -31,7 +31,7 @@ def pair(slug: str, date: str, tags=(), section=None, province=None, news_id=Non
 
 
 def build(*pairs, config: SiteConfig = CONFIG):
-    site, problems = assemble(config, pairs)
+    site, problems, _ = assemble(config, pairs)
     assert problems == []
     return site
 
@@ -168,7 +168,7 @@ def test_duplicate_slugs_are_reported_in_both_files_with_the_slug_line():
     pairs = [pair("same", "1397-01-01", rel="content/1397/a.md", lines={"slug": 5}),
              pair("same", "1397-01-02", rel="content/1397/b.md", lines={"slug": 7}),
              pair("other", "1397-01-03")]
-    _, problems = assemble(CONFIG, pairs)
+    _, problems, _ = assemble(CONFIG, pairs)
     found = sorted((p.path, p.line) for p in problems)
     assert found == [("content/1397/a.md", 5), ("content/1397/b.md", 7)]
     a = next(p for p in problems if p.path == "content/1397/a.md")
@@ -179,13 +179,13 @@ def test_duplicate_news_numbers_are_reported():
     pairs = [pair("a", "1397-01-01", news_id=64048, lines={"news_id": 6}),
              pair("b", "1397-01-02", news_id=64048, lines={"news_id": 4}),
              pair("c", "1397-01-03", news_id=64049)]
-    _, problems = assemble(CONFIG, pairs)
+    _, problems, _ = assemble(CONFIG, pairs)
     assert sorted((p.path, p.line) for p in problems) == [("content/a.md", 6), ("content/b.md", 4)]
     assert all("64048" in p.message for p in problems)
 
 
 def test_articles_without_news_number_are_not_duplicates():
-    _, problems = assemble(CONFIG, [pair("a", "1397-01-01"), pair("b", "1397-01-02")])
+    _, problems, _ = assemble(CONFIG, [pair("a", "1397-01-01"), pair("b", "1397-01-02")])
     assert problems == []
 
 
@@ -215,6 +215,20 @@ def test_page_urls_and_neighbours():
     assert output_path(second.url) == "page/2/index.html"
 
 
+def numbers(pager) -> list[int | None]:  # noqa: ANN001
+    return [link.number if link else None for link in pager.links]
+
+
+def test_pages_link_the_first_the_last_and_their_neighbours_not_every_page():
+    pagers = paginate(list(range(1000)), 10, "")  # type: ignore[arg-type]
+    assert numbers(pagers[0]) == [1, 2, 3, None, 100]
+    assert numbers(pagers[49]) == [1, None, 48, 49, 50, 51, 52, None, 100]
+    assert numbers(pagers[99]) == [1, None, 98, 99, 100]
+    assert numbers(pagers[4]) == [1, 2, 3, 4, 5, 6, 7, None, 100]  # a one-page gap shows the page
+    assert all(link is None or link.url == pagers[link.number - 1].url for p in pagers for link in p.links)
+    assert numbers(paginate(list(range(30)), 10, "")[1]) == [1, 2, 3]
+
+
 # ----------------------------------------------------------------------------- related
 
 
@@ -228,18 +242,18 @@ def test_related_are_the_articles_sharing_most_tags_then_newest():
         pair("none", "1397-01-11", ["z"]),
         pair("untagged", "1397-01-12"),
     )
-    related = _related_index(site.articles, 3)
-    assert [a.slug for a in related["me"]] == ["three", "two-new", "two-old"]
-    assert [a.slug for a in _related_index(site.articles, 10)["me"]] == ["three", "two-new", "two-old", "one"]
+    related = related_slugs(site.articles, 3)
+    assert list(related["me"]) == ["three", "two-new", "two-old"]
+    assert list(related_slugs(site.articles, 10)["me"]) == ["three", "two-new", "two-old", "one"]
     assert related["untagged"] == ()
-    assert [a.slug for a in related["none"]] == ["two-new"]
-    assert all(a.slug != slug for slug, rel in related.items() for a in rel)  # never itself
-    assert _related_index(site.articles, 0)["me"] == ()
+    assert list(related["none"]) == ["two-new"]
+    assert all(slug not in rel for slug, rel in related.items())  # never itself
+    assert related_slugs(site.articles, 0)["me"] == ()
 
 
 def test_related_uses_folded_tags():
     site = build(pair("a", "1397-01-01", ["مسکن ملی"]), pair("b", "1397-01-02", ["مسكن ملي"]))
-    assert [x.slug for x in _related_index(site.articles, 4)["a"]] == ["b"]
+    assert list(related_slugs(site.articles, 4)["a"]) == ["b"]
 
 
 # ----------------------------------------------------------------------------- the body: lead and terms

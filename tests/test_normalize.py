@@ -388,7 +388,7 @@ def test_tag_variants_land_on_one_term_with_one_display_form():
         raw = parse_article(SourceFile(Path(f"/x/{name}.md"), f"content/{name}.md", text), config.tz)
         assert not isinstance(raw, list), raw
         pairs.append((raw, renderer.render(raw, keys)))
-    site, problems = assemble(config, pairs)
+    site, problems, _ = assemble(config, pairs)
     assert problems == []
     tags = next(t for t in site.taxonomies if t.config.name == "tags")
     by_count = {t.ref.name: len(t.articles) for t in tags.terms}
