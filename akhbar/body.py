@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from html.parser import HTMLParser
+from pathlib import Path
 
 from markdown import Markdown
 from markdown.extensions.toc import TocExtension, slugify_unicode
@@ -26,9 +27,9 @@ def make_markdown(prose: ProseExtension) -> Markdown:
 class BodyRenderer:
     """Holds one Markdown instance and one normalizer; build one per process and reuse it."""
 
-    def __init__(self, config: NormalizeConfig) -> None:
+    def __init__(self, config: NormalizeConfig, cache_dir: Path | None = None) -> None:
         self.config = config
-        self.normalizer = TextNormalizer(config)
+        self.normalizer = TextNormalizer(config, cache_dir)
         self.prose = ProseExtension(self.normalizer)
         self.md = make_markdown(self.prose)
 

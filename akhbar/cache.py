@@ -6,6 +6,7 @@ corrupt cache is never unpickled into a build, it is ignored and the build start
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -16,8 +17,12 @@ MAGIC = b"akhbar-cache-1\n"
 CACHE_DIR = ".cache"
 
 
+def cache_dir(root: Path) -> Path:
+    return root / CACHE_DIR
+
+
 def cache_file(root: Path, name: str = "state.pickle") -> Path:
-    return root / CACHE_DIR / name
+    return cache_dir(root) / name
 
 
 def load(path: Path) -> Any | None:
@@ -32,10 +37,13 @@ def load(path: Path) -> Any | None:
     checksum, payload = data[len(MAGIC) : head], data[head:]
     if hashlib.blake2b(payload, digest_size=32).digest() != checksum:
         return None
+    gc.disable()  # millions of objects, none of them garbage: the collector would only walk them, often
     try:
         return pickle.loads(payload)
     except Exception:  # written by another version of a class: start cold
         return None
+    finally:
+        gc.enable()
 
 
 def save(path: Path, obj: Any) -> None:

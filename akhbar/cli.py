@@ -108,7 +108,8 @@ def _build(config, args: argparse.Namespace) -> int:
                                          state=state if isinstance(state, BuildState) else None, jobs=args.jobs)
     finally:
         bar.close()
-    cache.save(cached, state)
+    if explained.reason != "nothing changed":  # else the cache on disk already says all this state does
+        cache.save(cached, state)
     for w in report.warnings:
         print(w, file=sys.stderr)
     if args.explain:

@@ -68,6 +68,15 @@ def _plain(value: Any) -> Any:
     return value  # datetimes, zones, paths: pickled as they are (keep sets out: their order varies)
 
 
+@functools.cache
+def code_digest() -> str:
+    """akhbar's version and its own code: what a cache written by any other generator would differ in."""
+    from . import __version__
+
+    package = Path(__file__).parent
+    return stable_digest(__version__, *(p.read_bytes() for p in sorted(package.rglob("*.py"))))
+
+
 def tree_digest(folder: Path) -> str:
     """Digest of every file's name and bytes under `folder` (a theme's templates)."""
     h = hashlib.blake2b(digest_size=16)

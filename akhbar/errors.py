@@ -27,3 +27,6 @@ class AkhbarError(Exception):
     def __init__(self, problems: list[Problem] | Problem) -> None:
         self.problems = sorted(problems if isinstance(problems, list) else [problems])
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple:  # raised in a worker process, it travels back whole
+        return AkhbarError, (self.problems,)

@@ -8,10 +8,14 @@ digits localized by the digit policy. hazm is imported only when a text has Arab
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from .config import NormalizeConfig
 from .digits import ARABIC, LATIN, PERSIAN
@@ -21,6 +25,7 @@ if TYPE_CHECKING:
 
     from .joints import JointRestorer
 
+T = TypeVar("T")
 _D = "[0-9۰-۹٠-٩]"
 _PUA_FIRST = 0xE000
 _PUA = "\ue000-\uf8ff"
@@ -106,11 +111,15 @@ def unmask(text: str, tokens: list[Token]) -> str:
 class TextNormalizer:
     """Normalizes Persian prose. Build one per process: hazm's constructor loads its lexicons."""
 
-    def __init__(self, config: NormalizeConfig) -> None:
+    def __init__(self, config: NormalizeConfig, cache_dir: Path | None = None) -> None:
         self.config = config
+        self.cache_dir = cache_dir  # where the loaded hazm and lexicons are kept between runs, if anywhere
 
     @cached_property
     def _hazm(self) -> HazmNormalizer:
+        return self._saved("hazm", self._make_hazm)
+
+    def _make_hazm(self) -> HazmNormalizer:
         # Imported here: a warm build with nothing to normalize never pays for hazm. FastNormalizer gives
         # hazm's exact output, faster (tests/test_hazm_fast.py proves the equivalence).
         from .hazm_fast import FastNormalizer as Normalizer
@@ -129,9 +138,35 @@ class TextNormalizer:
 
     @cached_property
     def _joints(self) -> JointRestorer:
+        return self._saved("joints", self._make_joints)
+
+    def _make_joints(self) -> JointRestorer:
         from .joints import JointRestorer  # its lexicon loads on first use, like hazm's
 
-        return JointRestorer(self.config.words)
+        restorer = JointRestorer(self.config.words)
+        if self.cache_dir is not None:
+            _ = restorer.morph  # loaded now, so that the copy saved has it
+        return restorer
+
+    def _saved(self, name: str, make: Callable[[], T]) -> T:
+        """`make()`, or the copy of its result saved under `cache_dir`. Building hazm's normalizer and the
+        joints lexicon takes seconds; unpickling them, a fraction: a command-line rebuild that has one
+        edited article to normalize would otherwise spend most of its time here."""
+        if self.cache_dir is None:
+            return make()
+        from . import cache
+        from .digest import code_digest, stable_digest
+
+        words = self.config.words.read_bytes() if self.config.words and self.config.words.is_file() else None
+        key = stable_digest(name, code_digest(), _hazm_version(), self.config, words)
+        path = self.cache_dir / f"{name}.pickle"
+        saved = cache.load(path)
+        if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == key:
+            return saved[1]
+        made = make()
+        with contextlib.suppress(OSError):
+            cache.save(path, (key, made))
+        return made
 
     def warm(self) -> None:
         """Load hazm and the word lists now (before forking workers, so they share them)."""
@@ -186,3 +221,7 @@ def localize_token(token: Token, persian: bool) -> str:
     if token.kind == "number":
         text = text.replace(".", "٫").replace("%", "٪")
     return text
+
+
+def _hazm_version() -> str:
+    return version("hazm")

@@ -6,7 +6,7 @@ import heapq
 import operator
 import traceback
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -21,6 +21,7 @@ from .feeds import FEED, feed_specs, term_feed
 from .head import absolute_url, news_article, rfc3339, share_image
 from .model import ArchivePeriod, Article, OutputFile, Pager, PageSpec, Site, TermCount
 from .paginate import paginate
+from .workers import can_fork, fork_map
 
 
 def output_path(url: str) -> str:
@@ -119,6 +120,25 @@ class PageRenderer:
 
     def render_page(self, spec: PageSpec) -> OutputFile:
         return self.render(spec.template, spec.rel_path, **spec.context)
+
+    def render_pages(self, specs: Sequence[PageSpec], jobs: int) -> Iterator[OutputFile]:
+        """Every page of `specs`, in order; over `jobs` forked processes when there are many."""
+        if jobs > 1 and len(specs) >= PARALLEL_FROM and can_fork():
+            chunks = [range(i, min(i + CHUNK, len(specs))) for i in range(0, len(specs), CHUNK)]
+            for files in fork_map(_render_chunk, chunks, (self, specs), jobs):
+                yield from files
+        else:
+            for spec in specs:
+                yield self.render_page(spec)
+
+
+PARALLEL_FROM = 500  # pages; below this, forking costs more than it saves
+CHUNK = 64
+
+
+def _render_chunk(shared: tuple[PageRenderer, Sequence[PageSpec]], indices: range) -> list[OutputFile]:
+    renderer, specs = shared
+    return [renderer.render_page(specs[i]) for i in indices]
 
 
 

@@ -9,19 +9,20 @@ The same code runs for `build` and for every rebuild of `serve`.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import gc
+import itertools
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
 from .assemble import AssembleMemo, assemble
 from .body import BodyRenderer
+from .cache import cache_dir
 from .config import SiteConfig
-from .digest import stable_digest, tree_digest
+from .digest import code_digest, stable_digest, tree_digest
 from .errors import AkhbarError
 from .files import is_temporary
 from .model import BuildReport, OutputFile, PageSpec
@@ -49,6 +50,8 @@ class BuildState:
     pages: dict[str, str] = field(default_factory=dict)  # output path → fingerprint of what it shows
     statics: dict[str, str] = field(default_factory=dict)  # output path → digest of its bytes
     stamps: dict[str, Stamp] = field(default_factory=dict)  # output path → stamp when this build left it
+    inputs: str = ""  # digest of the theme, its static files and every source's text, when last built
+    counts: tuple[int, int] = (0, 0)  # articles and HTML pages, when last built
     renderer: BodyRenderer | None = None  # per process; never pickled
     # output path → (theme, template, context, fingerprint) of the last build, kept in memory only
     # (`serve`): an equal context has the same fingerprint, and comparing is cheaper than hashing.
@@ -70,17 +73,10 @@ class Explanation:
     rendered: tuple[str, ...]  # pages rendered again
 
 
-@functools.cache
-def _generator_digest() -> str:
-    """akhbar's version and its own code: a cache written by any other generator is not reused."""
-    package = Path(__file__).parent
-    return stable_digest(__version__, *(p.read_bytes() for p in sorted(package.rglob("*.py"))))
-
-
 def _keys(config: SiteConfig, output: Path, drafts: bool) -> tuple[str, str]:
     # The word list changes every article's normalized text: its bytes count, not only its path.
     words = config.normalize.words.read_bytes() if config.normalize.words and config.normalize.words.is_file() else None
-    body = stable_digest(_generator_digest(), config.normalize, words, [t.key for t in config.taxonomies],
+    body = stable_digest(code_digest(), config.normalize, words, [t.key for t in config.taxonomies],
                          config.timezone)
     return body, stable_digest(body, config, str(output.resolve()), drafts)
 
@@ -111,20 +107,31 @@ def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | 
         state = dataclasses.replace(state, page_key=page_key, pages={}, statics={}, stamps={})
         reason = "site settings changed: every page is rendered"
     incremental = bool(state.pages) and output.is_dir()
+    if state.renderer is None:
+        state.renderer = BodyRenderer(config.normalize, cache_dir(config.root))
+    state.sources, reread = read_sources(config, state.sources, state.renderer, jobs, progress)
     with ThreadPoolExecutor(1) as pool:
-        # Listing the output folder is mostly system calls, which run while this thread works on.
+        # Listing the output folder is mostly system calls, which run while this thread works on. (Started
+        # after reading, which may fork: a process should not fork while it has other threads.)
         scan = pool.submit(scan_output, output) if incremental else None
-        return _build_with(config, output, drafts, progress, state, jobs, start, reason, incremental, scan)
+        return _build_with(config, output, drafts, state, reread, jobs, start, reason, incremental, scan)
 
 
-def _build_with(config: SiteConfig, output: Path, drafts: bool, progress: Progress | None, state: BuildState,
+def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildState, reread: list[str],
                 jobs: int, start: float, reason: str, incremental: bool, scan: Future | None,
                 ) -> tuple[BuildReport, BuildState, Explanation]:
-    if state.renderer is None:
-        state.renderer = BodyRenderer(config.normalize)
-    state.sources, reread = read_sources(config, state.sources, state.renderer, jobs, progress)
-
     problems = [p for e in state.sources.values() for p in e.problems]
+    renderer = PageRenderer(config)
+    theme = tree_digest(renderer.templates_dir)
+    statics = _static_files(config)
+    static_digests = {f.rel_path: stable_digest(f.data) for f in statics}
+    # Everything the site is made of (with the generator, the settings and the output path in the keys).
+    inputs = stable_digest(theme, static_digests, [(path, e.text_digest) for path, e in state.sources.items()])
+    if incremental and inputs == state.inputs and not reread and scan is not None and scan.result() == state.stamps:
+        # Nothing changed, and the output is exactly as the last build left it.
+        report = BuildReport(state.counts[0], state.counts[1], 0, 0, time.perf_counter() - start,
+                             tuple(p for p in problems if p.warning))
+        return report, state, Explanation("nothing changed", (), ())
     pairs = [(e.raw, e.body) for e in state.sources.values()
              if e.raw is not None and e.body is not None and (drafts or not e.raw.meta.draft)]
     site, more, state.assembled = assemble(config, pairs, state.assembled)
@@ -132,9 +139,6 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, progress: Progre
     if any(not p.warning for p in problems):
         raise AkhbarError(problems)
 
-    renderer = PageRenderer(config)
-    theme = tree_digest(renderer.templates_dir)
-    statics = _static_files(config)
     key = related_key(site.articles, config.related_count)
     if state.related[0] != key:
         state.related = key, related_slugs(site.articles, config.related_count)
@@ -146,14 +150,12 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, progress: Progre
         raise AkhbarError(clashes)
     specs += redirects
     fingerprints, state.contexts = _fingerprints(specs, theme, state.contexts)
-    static_digests = {f.rel_path: stable_digest(f.data) for f in statics}
     # Trust the output only where it still is exactly what the last build left there.
     on_disk = scan.result() if scan else {}
     intact = {rel for rel, stamp in state.stamps.items() if on_disk.get(rel) == stamp}
     changed = [s for s in specs if s.rel_path not in intact or state.pages.get(s.rel_path) != fingerprints[s.rel_path]]
-    pages = [renderer.render_page(s) for s in changed]
-
     if incremental:
+        pages = [renderer.render_page(s) for s in changed]
         wanted = set(fingerprints) | set(static_digests)
         new_statics = [f for f in statics
                        if f.rel_path not in intact or state.statics.get(f.rel_path) != static_digests[f.rel_path]]
@@ -163,12 +165,14 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, progress: Progre
             st = (output / f.rel_path).stat()
             stamps[f.rel_path] = (st.st_mtime_ns, st.st_size)
     else:
-        result = write_tree(pages + statics, output)
+        # Streamed: pages are written as they render, never all held at once (100,000 of them would not fit).
+        result = write_tree(itertools.chain(renderer.render_pages(changed, jobs or os.cpu_count() or 1), statics), output)
         stamps = scan_output(output)
-    state.pages, state.statics, state.stamps = fingerprints, static_digests, stamps
+    state.pages, state.statics, state.stamps, state.inputs = fingerprints, static_digests, stamps, inputs
+    state.counts = len(site.articles), sum(s.rel_path.endswith(".html") for s in specs)
 
     report = BuildReport(
-        articles=len(site.articles), pages=sum(s.rel_path.endswith(".html") for s in specs), written=result.written, removed=result.removed,
+        articles=state.counts[0], pages=state.counts[1], written=result.written, removed=result.removed,
         seconds=time.perf_counter() - start, warnings=tuple(p for p in problems if p.warning),
     )
     return report, state, Explanation(reason, tuple(reread), tuple(s.rel_path for s in changed))

@@ -8,10 +8,8 @@ Cold builds spread files over a process pool forked after hazm is loaded, so wor
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from .digest import stable_digest
 from .errors import Problem
 from .model import RawArticle, RenderedBody
 from .read import Stamp, discover_stamped, load_source, parse_article
+from .workers import can_fork, fork_map
 
 Progress = Callable[[int, int], None]
 PARALLEL_FROM = 200  # below this many files to read, forking costs more than it saves
@@ -53,17 +52,9 @@ def load_entry(path: Path, stamp: Stamp, old: SourceEntry | None, config: SiteCo
     return SourceEntry(stamp, digest, slim, [], body), True
 
 
-_worker: tuple[SiteConfig, BodyRenderer, tuple[str, ...]] | None = None  # set in each forked worker
-
-
-def _init_worker(config: SiteConfig, renderer: BodyRenderer, keys: tuple[str, ...]) -> None:
-    global _worker
-    _worker = (config, renderer, keys)
-
-
-def _load_chunk(items: list[tuple[str, Stamp]]) -> list[tuple[str, SourceEntry, bool]]:
-    assert _worker is not None
-    config, renderer, keys = _worker
+def _load_chunk(shared: tuple[SiteConfig, BodyRenderer, tuple[str, ...]],
+                items: list[tuple[str, Stamp]]) -> list[tuple[str, SourceEntry, bool]]:
+    config, renderer, keys = shared
     return [(path, *load_entry(Path(path), stamp, None, config, renderer, keys)) for path, stamp in items]
 
 
@@ -82,7 +73,7 @@ def read_sources(config: SiteConfig, previous: dict[str, SourceEntry], renderer:
             todo.append((path, stamp))
     reread: list[str] = []
     jobs = jobs or os.cpu_count() or 1
-    if jobs > 1 and len(todo) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+    if jobs > 1 and len(todo) >= PARALLEL_FROM and can_fork():
         results = _parallel(todo, config, renderer, keys, jobs, progress)
     else:
         results = []
@@ -106,11 +97,8 @@ def _parallel(todo: list[tuple[str, Stamp]], config: SiteConfig, renderer: BodyR
     renderer.normalizer.warm()  # load hazm and the word lists once, before the workers fork
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
     results: list[tuple[str, SourceEntry, bool]] = []
-    ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
-                             initargs=(config, renderer, keys)) as pool:
-        for chunk in pool.map(_load_chunk, chunks):
-            results.extend(chunk)
-            if progress:
-                progress(len(results), len(todo))
+    for chunk in fork_map(_load_chunk, chunks, (config, renderer, keys), jobs):
+        results.extend(chunk)
+        if progress:
+            progress(len(results), len(todo))
     return results

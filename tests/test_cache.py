@@ -1,0 +1,120 @@
+"""The build cache and parallel builds: whatever path a build takes, the output is the same bytes.
+
+A cold build, a warm rebuild from `.cache/`, a single-process run and a run over forked workers must
+write identical trees; a torn or corrupt cache is ignored (the build starts cold), never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+import akhbar.pages
+import akhbar.sources
+from akhbar import cache
+
+
+def contents(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def forking(monkeypatch):
+    """Send even the small sample site through the worker pools (reading and rendering)."""
+    monkeypatch.setattr(akhbar.sources, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(akhbar.pages, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(akhbar.sources, "CHUNK", 3)
+    monkeypatch.setattr(akhbar.pages, "CHUNK", 7)
+
+
+def test_cold_warm_single_process_and_parallel_builds_write_the_same_bytes(project, tmp_path, cli, forking):
+    single, parallel = tmp_path / "single", tmp_path / "parallel"
+    assert cli("--root", project, "build", "--output", single, "--no-cache", "--jobs", "1").code == 0
+    run = cli("--root", project, "build", "--output", parallel, "--no-cache", "--jobs", "2")
+    assert run.code == 0, run.err
+    cold = contents(single)
+    assert len(cold) > 100
+    assert contents(parallel) == cold
+
+    # Warm: the cache written by the last run, an output folder with nothing in it yet to trust.
+    warm = tmp_path / "warm"
+    run = cli("--root", project, "build", "--output", warm, "--jobs", "2", "--explain")
+    assert run.code == 0, run.err
+    assert contents(warm) == cold
+    assert "site settings changed" in run.out  # another output folder: every page rendered, nothing re-read
+    assert "read again (0)" in run.out
+
+    run = cli("--root", project, "build", "--output", warm, "--explain")
+    assert run.code == 0, run.err
+    assert "why: nothing changed" in run.out and "(0 written, 0 removed)" in run.out
+    assert contents(warm) == cold
+
+
+def test_a_warm_rebuild_after_edits_matches_a_cold_build_of_the_same_content(project, tmp_path, cli, forking):
+    out = tmp_path / "out"
+    assert cli("--root", project, "build", "--output", out).code == 0
+    body_edit = project / "content/1399/covid-19-public-transport.md"
+    body_edit.write_text(body_edit.read_text(encoding="utf-8") + "\nبندی تازه با كتاب ها.\n", encoding="utf-8")
+    tag_edit = project / "content/1397/qazvin-roads-council.md"
+    text = tag_edit.read_text(encoding="utf-8")
+    assert "\ntags: [" in text
+    tag_edit.write_text(text.replace("\ntags: [", "\ntags: [برچسب تازه, ", 1), encoding="utf-8")
+    (project / "content/1396/kerman-rural-roads.md").unlink()
+    run = cli("--root", project, "build", "--output", out, "--explain")
+    assert run.code == 0, run.err
+    assert "read again (2)" in run.out
+    cold = tmp_path / "cold"
+    assert cli("--root", project, "build", "--output", cold, "--no-cache", "--jobs", "1").code == 0
+    assert contents(out) == contents(cold)
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "garbage"])
+def test_a_corrupt_cache_is_ignored_and_the_build_still_matches(project, tmp_path, cli, damage):
+    out, cold = tmp_path / "out", tmp_path / "cold"
+    assert cli("--root", project, "build", "--output", cold, "--no-cache").code == 0
+    assert cli("--root", project, "build", "--output", out).code == 0
+    for path in (cache.cache_file(project), cache.cache_dir(project) / "hazm.pickle"):
+        assert path.is_file(), f"{path.name} should have been written by the build"
+        data = bytearray(path.read_bytes())
+        if damage == "flip":
+            data[len(data) // 2] ^= 0xFF
+        elif damage == "truncate":
+            del data[len(data) // 3 :]
+        else:
+            data[:] = b"not a cache at all"
+        path.write_bytes(bytes(data))
+        assert cache.load(path) is None
+    article = sorted((project / "content").rglob("*.md"))[0]
+    article.write_text(article.read_text(encoding="utf-8") + "\nیک بند دیگر می شود.\n", encoding="utf-8")
+    run = cli("--root", project, "build", "--output", out, "--explain")
+    assert run.code == 0, run.err
+    assert "no cache: everything is built" in run.out
+    fresh = tmp_path / "fresh"
+    assert cli("--root", project, "build", "--output", fresh, "--no-cache").code == 0
+    assert contents(out) == contents(fresh)
+    assert cache.load(cache.cache_file(project)) is not None  # rewritten whole
+
+
+def test_a_no_op_build_does_not_rewrite_the_cache(project, tmp_path, cli):
+    out = tmp_path / "out"
+    assert cli("--root", project, "build", "--output", out).code == 0
+    state = cache.cache_file(project)
+    before = state.stat().st_mtime_ns, state.stat().st_ino
+    run = cli("--root", project, "build", "--output", out, "--explain")
+    assert "why: nothing changed" in run.out
+    assert (state.stat().st_mtime_ns, state.stat().st_ino) == before
+
+
+def test_a_page_changed_by_hand_is_repaired_even_when_no_source_changed(project, tmp_path, cli):
+    out = tmp_path / "out"
+    assert cli("--root", project, "build", "--output", out).code == 0
+    good = contents(out)
+    (out / "index.html").write_text("vandalized", encoding="utf-8")
+    (out / "stray.html").write_text("left by hand", encoding="utf-8")
+    run = cli("--root", project, "build", "--output", out, "--explain")
+    assert run.code == 0, run.err
+    assert "nothing changed" not in run.out
+    assert contents(out) == good
