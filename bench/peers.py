@@ -34,9 +34,11 @@ SCENARIOS = ("cold", "noop", "edit", "add", "template")
 TITLES = {"cold": "cold build", "noop": "no-op rebuild", "edit": "1 article edited", "add": "1 article added",
           "template": "template changed"}
 NOTES = """\
-Notes: wall time is the median of the runs; memory is the peak of the build's whole process tree (the
-sum of PSS over akhbar's forked workers, sampled every 50 ms, or the largest single process's
-ru_maxrss if higher). A ratio is peer / akhbar: below 1 the peer is faster or smaller. Every
+Notes: each figure is the median of the runs: wall time ("s"), CPU time (user + system, workers
+included: steadier than wall time on a shared machine) and the peak memory of the build's whole
+process tree ("MB": the sum of PSS over akhbar's forked workers, sampled every 50 ms, or the largest
+single process's ru_maxrss if higher). A ratio is peer / akhbar: below 1 the peer is faster or
+smaller. Every
 generator makes the same article pages (news/<slug>/), home pages and tag pages paginated by 20
 (checked by counting them) and one 20-entry feed. akhbar also builds section, province and Jalali
 archive pages, term feeds, a sitemap, related and neighbouring articles, head metadata and JSON-LD,
@@ -107,7 +109,7 @@ class Bench:
             tail = "\n".join(m.log.splitlines()[-30:])
             raise RuntimeError(f"{self.gen.name} {label}: no build summary in its output\n{tail}")
         row["summary_count"] = self.gen.built(m.log)
-        print(f"  {label}: {m.seconds:.2f} s, {m.peak_mb:.0f} MB (PSS sum {m.peak_pss_mb:.0f}, RSS sum "
+        print(f"  {label}: {m.seconds:.2f} s ({m.cpu_seconds:.2f} s CPU), {m.peak_mb:.0f} MB (PSS sum {m.peak_pss_mb:.0f}, RSS sum "
               f"{m.peak_rss_mb:.0f}, largest process {m.maxrss_mb:.0f}, {m.peak_processes} process(es))", flush=True)
         return row
 
@@ -127,6 +129,7 @@ class Bench:
             if done:
                 scen[name]["seconds"] = round(statistics.median(r["seconds"] for r in done), 3)
                 scen[name]["peak_mb"] = round(statistics.median(r["peak_mb"] for r in done), 1)
+                scen[name]["cpu_seconds"] = round(statistics.median(r["cpu_seconds"] for r in done), 3)
             return not scen[name]["timeout"]
 
         rows = []
@@ -215,26 +218,29 @@ def ratio(peer: dict, ours: dict, key: str) -> float | None:
     return round(peer[key] / ours[key], 3)
 
 
+COLUMNS = (("seconds", "s", "{:.2f}"), ("cpu_seconds", "CPU s", "{:.2f}"), ("peak_mb", "MB", "{:.0f}"))
+
+
 def table(results: dict[int, dict], peers: list[str]) -> str:
     others = [p for p in peers if p != "akhbar"]
-    head = ["N", "scenario", "akhbar s", "akhbar MB"]
+    ours_shown = "akhbar" in peers
+    head = ["N", "scenario"] + ([f"akhbar {label}" for _, label, _ in COLUMNS] if ours_shown else [])
     for p in others:
-        head += [f"{p} s (×)", f"{p} MB (×)"]
+        head += [f"{p} {label} (×)" for _, label, _ in COLUMNS]
     rows = [head]
     for n, by_gen in results.items():
         for s in SCENARIOS:
             ours = _scenario(by_gen, "akhbar", s)
             row = [f"{n:,}", TITLES[s]]
-            row += [_cell(ours, "seconds", "{:.2f}"), _cell(ours, "peak_mb", "{:.0f}")] if "akhbar" in peers else []
+            if ours_shown:
+                row += [_cell(ours, key, fmt) for key, _, fmt in COLUMNS]
             for p in others:
                 theirs = _scenario(by_gen, p, s)
-                for key, fmt in (("seconds", "{:.2f}"), ("peak_mb", "{:.0f}")):
+                for key, _, fmt in COLUMNS:
                     cell = _cell(theirs, key, fmt)
                     r = ratio(theirs, ours, key)
                     row.append(f"{cell} (×{r:.2f})" if r is not None else cell)
             rows.append(row)
-    if "akhbar" not in peers:
-        rows[0] = [h for h in rows[0] if not h.startswith("akhbar")]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["| " + " | ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
              + " |" for r in rows]

@@ -14,6 +14,9 @@ adds up their `/proc/PID/smaps_rollup`:
 A sampler misses spikes shorter than its interval, so the reported peak is the larger of the highest
 PSS sum seen and `ru_maxrss` of the largest single process (from `wait4`, exact and never missed).
 For a single-process generator (Pelican, Hugo) the two agree within the few MB of shared libraries.
+
+The CPU time (user + system, the build's and its reaped workers', from the same `wait4`) is kept
+beside the wall time: on a machine shared with other jobs it moves much less than the wall time does.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ class Measurement:
     peak_rss_mb: float  # highest sampled RSS sum over the tree (shared pages counted in each process)
     maxrss_mb: float  # ru_maxrss of the largest single process of the tree, from wait4
     peak_processes: int  # most processes of the tree alive in one sample
+    cpu_seconds: float  # user + system time of the build and the workers it waited for, from wait4
     samples: int
     log: str = ""
     timed_out: bool = False
@@ -50,6 +54,7 @@ class Measurement:
         return {"seconds": round(self.seconds, 3), "peak_mb": round(self.peak_mb, 1),
                 "peak_pss_mb": round(self.peak_pss_mb, 1), "peak_rss_sum_mb": round(self.peak_rss_mb, 1),
                 "maxrss_single_mb": round(self.maxrss_mb, 1), "peak_processes": self.peak_processes,
+                "cpu_seconds": round(self.cpu_seconds, 3),
                 "memory_samples": self.samples, "returncode": self.returncode, "timed_out": self.timed_out,
                 **self.extra}
 
@@ -139,4 +144,5 @@ def run(cmd: list[str], cwd: Path, log: Path, timeout: float, interval: float = 
     return Measurement(seconds=seconds, returncode=None if timed_out else proc.returncode,
                        peak_pss_mb=sampler.peak_pss / KIB, peak_rss_mb=sampler.peak_rss / KIB,
                        maxrss_mb=rusage.ru_maxrss / KIB, peak_processes=sampler.peak_procs,
+                       cpu_seconds=rusage.ru_utime + rusage.ru_stime,
                        samples=sampler.samples, log=text, timed_out=timed_out)
