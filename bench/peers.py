@@ -38,9 +38,8 @@ Notes: each figure is the median of the runs: wall time ("s"), CPU time (user + 
 included: steadier than wall time on a shared machine) and the peak memory of the build's whole
 process tree ("MB": the sum of PSS over akhbar's forked workers, sampled every 50 ms, or the largest
 single process's ru_maxrss if higher). A ratio is peer / akhbar: below 1 the peer is faster or
-smaller. Every
-generator makes the same article pages (news/<slug>/), home pages and tag pages paginated by 20
-(checked by counting them) and one 20-entry feed. akhbar also builds section, province and Jalali
+smaller. Every generator makes the same article pages (news/<slug>/), home pages and tag pages
+paginated by 20 (checked by counting them) and one 20-entry feed. akhbar also builds section, province and Jalali
 archive pages, term feeds, a sitemap, related and neighbouring articles, head metadata and JSON-LD,
 links every page of a list from each of its pages, and normalizes the Persian text; Pelican and Hugo
 get Gregorian dates and tags already folded to one spelling, print the text as written, and link
