@@ -33,5 +33,9 @@ test: setup
 lint: setup
 	$(BIN)/ruff check akhbar tests bench build.py
 
+# Side by side with Pelican and Hugo (installs them itself); minutes at 10,000 articles. Not part of `test`.
+bench: setup
+	$(BIN)/python bench/peers.py --articles 1000 10000
+
 clean:
 	rm -rf output .output.new .output.old .cache .pytest_cache
