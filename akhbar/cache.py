@@ -50,8 +50,8 @@ def save(path: Path, obj: Any) -> None:
     payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # No fsync: after a crash a torn file fails its checksum and the next build starts cold, which is
+    # all a cache owes; waiting for the disk would cost a command-line rebuild most of its time.
     with open(tmp, "wb") as f:
         f.write(MAGIC + hashlib.blake2b(payload, digest_size=32).digest() + payload)
-        f.flush()
-        os.fsync(f.fileno())
     os.replace(tmp, path)
