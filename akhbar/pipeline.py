@@ -53,12 +53,15 @@ class BuildState:
     inputs: str = ""  # digest of the theme, its static files and every source's text, when last built
     counts: tuple[int, int] = (0, 0)  # articles and HTML pages, when last built
     renderer: BodyRenderer | None = None  # per process; never pickled
+    # The Jinja2 environment, with its compiled templates (it reloads a template whose file changed);
+    # per process, for this `page_key` only.
+    pages_renderer: PageRenderer | None = None
     # output path → (theme, template, context, fingerprint) of the last build, kept in memory only
     # (`serve`): an equal context has the same fingerprint, and comparing is cheaper than hashing.
     contexts: dict[str, tuple[str, str, dict, str]] = field(default_factory=dict)
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "renderer": None, "contexts": {}}
+        return {**self.__dict__, "renderer": None, "pages_renderer": None, "contexts": {}}
 
     def __setstate__(self, saved: dict) -> None:
         # A cache written by an older akhbar may lack newer fields: they start empty (a colder build).
@@ -104,7 +107,7 @@ def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | 
     elif state.body_key != body_key:
         state, reason = BuildState(body_key, page_key), "generator or normalization settings changed: everything is built"
     elif state.page_key != page_key:
-        state = dataclasses.replace(state, page_key=page_key, pages={}, statics={}, stamps={})
+        state = dataclasses.replace(state, page_key=page_key, pages={}, statics={}, stamps={}, pages_renderer=None)
         reason = "site settings changed: every page is rendered"
     incremental = bool(state.pages) and output.is_dir()
     if state.renderer is None:
@@ -121,7 +124,9 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
                 jobs: int, start: float, reason: str, incremental: bool, scan: Future | None,
                 ) -> tuple[BuildReport, BuildState, Explanation]:
     problems = [p for e in state.sources.values() for p in e.problems]
-    renderer = PageRenderer(config)
+    if state.pages_renderer is None:
+        state.pages_renderer = PageRenderer(config)
+    renderer = state.pages_renderer
     theme = tree_digest(renderer.templates_dir)
     statics = _static_files(config)
     static_digests = {f.rel_path: stable_digest(f.data) for f in statics}
