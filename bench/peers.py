@@ -41,9 +41,9 @@ single process's ru_maxrss if higher). A ratio is peer / akhbar: below 1 the pee
 smaller. Every generator makes the same article pages (news/<slug>/), home pages and tag pages
 paginated by 20 (checked by counting them) and one 20-entry feed. akhbar also builds section, province and Jalali
 archive pages, term feeds, a sitemap, related and neighbouring articles, head metadata and JSON-LD,
-links every page of a list from each of its pages, and normalizes the Persian text; Pelican and Hugo
-get Gregorian dates and tags already folded to one spelling, print the text as written, and link
-first/previous/next/last pages only. Pelican builds cold without its content cache and rebuilds with
+and normalizes the Persian text; its pages link the first, the last and two pages on each side of
+their own. Pelican and Hugo get Gregorian dates and tags already folded to one spelling, print the
+text as written, and link first/previous/next/last pages only. Pelican builds cold without its content cache and rebuilds with
 it (filled by one unmeasured build); Hugo has no content cache and rebuilds everything every time.
 akhbar and Hugo use every core, Pelican one."""
 
