@@ -55,13 +55,13 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     root = args.root.resolve()
     try:
-        config = load_config(root)
-        if args.command == "build":
-            return _build(config, args)
         if args.command == "serve":
             from .serve import serve
 
-            return serve(config, args.host, args.port, args.output or root / "output", args.drafts)
+            return serve(root, args.host, args.port, args.output or root / "output", args.drafts)
+        config = load_config(root)
+        if args.command == "build":
+            return _build(config, args)
         if args.command == "new":
             from .new import new_article
 

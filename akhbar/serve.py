@@ -187,11 +187,17 @@ class _Watcher:
                 self.loop.add_callback(_reload_browsers)
 
 
-def serve(config: SiteConfig, host: str, port: int, output: Path, drafts: bool) -> int:
+def serve(root: Path, host: str, port: int, output: Path, drafts: bool) -> int:
     from tornado.ioloop import IOLoop
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
+    try:
+        config = load_config(root)
+    except AkhbarError:
+        # A broken site_config.toml must not keep the preview from starting: each build reads it again,
+        # shows its problems on every page, and the default folders are watched until it is fixed.
+        config = SiteConfig(root=root)
     if not is_loopback(host):
         print(f"warning: serving on {host}: anyone who can reach this machine can read the preview", file=sys.stderr)
     preview = Preview(config, host, port, output, drafts)

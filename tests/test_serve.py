@@ -485,3 +485,23 @@ def test_a_site_that_never_built_shows_the_overlay_until_it_is_fixed(project: Pa
         status, _, body = live.get(ARTICLE_URL)
         assert status == 200 and OVERLAY_ID not in html_of(body)
         assert f"<h1>{ARTICLE_TITLE}</h1>" in html_of(body)
+
+
+def test_a_broken_site_config_at_start_still_serves_the_last_build_under_the_overlay(project: Path, html_parse, cli) -> None:
+    """The server starts whatever the config says: the last good output, with the config's problem on
+    top of every page, until the file is fixed."""
+    assert cli("--root", project, "build").code == 0
+    config = project / "site_config.toml"
+    good = config.read_text(encoding="utf-8")
+    config.write_text(good.replace("title = ", "title = = ", 1), encoding="utf-8")  # not TOML any more
+    with LiveServer(project) as live:
+        status, _, body = live.get(ARTICLE_URL)
+        html = html_of(body)
+        assert status == 200 and f"<h1>{ARTICLE_TITLE}</h1>" in html  # the last good page, still there
+        overlay = overlay_in(html, html_parse)
+        assert overlay is not None and "site_config.toml:" in overlay.clean_text(), html[:300]
+        base = live.rebuilds()
+        config.write_text(good, encoding="utf-8")
+        live.wait_rebuilds(base + 1)
+        status, _, body = live.get(ARTICLE_URL)
+        assert status == 200 and OVERLAY_ID not in html_of(body)
