@@ -93,7 +93,13 @@ def load_source(path: Path, root: Path) -> SourceFile | Problem:
         line = data[: e.start].count(b"\n") + 1
         return Problem(rel, line, "is not UTF-8 text; save the file with UTF-8 encoding",
                        fa="این پرونده UTF-8 نیست؛ آن را با رمزگذاری UTF-8 ذخیره کنید.")
-    return SourceFile(path, rel, text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return SourceFile(path, rel, _CONTROL.sub("", text) if _CONTROL.search(text) else text)
+
+
+# Control characters (other than tab and newline) and non-characters: pasted in from other programs,
+# invisible, and not allowed in HTML or in XML feeds, where one of them makes the whole feed unreadable.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def parse_article(src: SourceFile, tz: ZoneInfo) -> RawArticle | list[Problem]:

@@ -108,3 +108,23 @@ def test_bad_feed_settings_are_errors_with_their_line(tmp_path, small_project, c
     run = cli("--root", root, "build")
     assert run.code == 1
     assert run.problem_lines[0].startswith("site_config.toml:3: "), run.problem_lines
+
+
+@pytest.mark.parametrize("normalize", ["true", "false"])
+def test_control_characters_pasted_into_an_article_never_reach_a_page_or_a_feed(tmp_path, small_project, cli, normalize):
+    junk = "\x01\x0b\x0c\x1b\x7f\x85\ufffe"
+    articles = {"a.md": f"---\ntitle: \"خبر{junk[:2]} آزمون\"\ndate: 1402-01-01 10:00\ntags: [آزمون]\n"
+                        f"normalize: {normalize}\n---\n\nمتن{junk} خبر\tبا جدول.\n"}
+    root = small_project(tmp_path / "p", articles, 'title = "آزمایش"\nbase_url = "https://example.ir/"\n'
+                         '[feeds]\nfull_content = true\n')
+    run = cli("--root", root, "build")
+    assert run.code == 0, run.err
+    written = [p for p in (root / "output").rglob("*") if p.suffix in (".html", ".xml")]
+    assert written
+    for path in written:
+        text = path.read_text(encoding="utf-8")
+        assert not any(c in text for c in junk), f"{path.name} carries a control character"
+    parsed = feedparser.parse((root / "output" / "feed.xml").read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.entries[0].title == "خبر آزمون"
+    assert "خبر" in parsed.entries[0].content[0].value
