@@ -34,4 +34,4 @@ lint: setup
 	$(BIN)/ruff check akhbar tests bench build.py
 
 clean:
-	rm -rf output .output.new .output.old .cache .pytest_cache
+	rm -rf output .output.new .output.old .output.search .cache .pytest_cache

@@ -14,12 +14,14 @@ import jinja2
 
 from .archive import ARCHIVE, archive_periods
 from .config import SiteConfig, TaxonomyConfig
+from .dates import jalali
 from .digits import to_persian_digits
 from .errors import AkhbarError, Problem
 from .feeds import FEED, feed_specs, term_feed
 from .head import absolute_url, news_article, rfc3339, share_image
 from .model import ArchivePeriod, Article, OutputFile, Pager, PageSpec, Site, TermCount
 from .paginate import paginate
+from .search import SEARCH
 
 
 def output_path(url: str) -> str:
@@ -40,6 +42,7 @@ class PageRenderer:
         )
         self.env.filters["fa"] = to_persian_digits
         self.env.filters["rfc3339"] = lambda value: rfc3339(value, config.tz)
+        self.env.filters["jalali_year"] = lambda date: to_persian_digits(jalali(date.value.astimezone(config.tz)).year)
         self.env.filters["q"] = lambda value: quote(str(value), safe="")  # one query-string value
         self.env.globals.update(
             config=config, url=self.url, abs_url=lambda path="": absolute_url(config, path),
@@ -99,6 +102,7 @@ class PageRenderer:
                 for pager in paginate(term.articles, size, term.ref.url):
                     yield _list_spec(pager, count, taxonomy.config)
         yield from self._archive_specs(site)
+        yield PageSpec(output_path(SEARCH), "search.html", {"page_url": SEARCH}, canonical=True)
         yield PageSpec("404.html", "404.html", {"page_url": "404.html"})
         yield from feed_specs(site, self.config)
 

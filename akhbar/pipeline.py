@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from . import __version__, search
 from .assemble import assemble
 from .body import BodyRenderer
 from .config import SiteConfig
@@ -45,6 +45,7 @@ class BuildState:
     pages: dict[str, str] = field(default_factory=dict)  # output path → fingerprint of what it shows
     statics: dict[str, str] = field(default_factory=dict)  # output path → digest of its bytes
     stamps: dict[str, Stamp] = field(default_factory=dict)  # output path → stamp when this build left it
+    search_key: str = ""  # what the search index in the output was built from (search.index_key)
     renderer: BodyRenderer | None = None  # per process; never pickled
 
     def __getstate__(self) -> dict:
@@ -122,6 +123,15 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
     intact = {rel for rel, stamp in state.stamps.items() if on_disk.get(rel) == stamp}
     changed = [s for s in specs if s.rel_path not in intact or state.pages.get(s.rel_path) != fingerprints[s.rel_path]]
     pages = [renderer.render_page(s) for s in changed]
+    # The search index is built again only when an article page changed; its files are written as statics.
+    search_key = search.index_key(specs, fingerprints)
+    kept = [rel for rel in state.statics if search.in_bundle(rel)]
+    if search_key == state.search_key and kept and all(rel in intact for rel in kept):
+        index = search.read_index(output, kept)
+    else:
+        index = search.build_index(specs, pages, output)
+    statics += index
+    static_digests.update((f.rel_path, stable_digest(f.data)) for f in index)
 
     if incremental:
         wanted = set(fingerprints) | set(static_digests)
@@ -135,7 +145,7 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
     else:
         result = write_tree(pages + statics, output)
         stamps = scan_output(output)
-    state.pages, state.statics, state.stamps = fingerprints, static_digests, stamps
+    state.pages, state.statics, state.stamps, state.search_key = fingerprints, static_digests, stamps, search_key
 
     report = BuildReport(
         articles=len(site.articles), pages=sum(s.rel_path.endswith(".html") for s in specs), written=result.written, removed=result.removed,

@@ -1,0 +1,110 @@
+"""Site search: the article pages → a Pagefind index under `pagefind/`, written with the rest of the site.
+
+Pagefind (its binary ships in the `pagefind_bin` wheel) indexes HTML files in a folder. The pages it
+indexes are laid out in a scratch folder beside the output (hard links to pages already in the output,
+the bytes of pages this build rendered), and the bundle it writes comes back as `OutputFile`s. The
+pipeline writes those like any other file, so unchanged index files keep their mtimes, stale ones are
+pruned, and a build that fails leaves the old index beside the old pages. With `pagefind_bundle`'s
+fix for the order of its filters, the same pages give a byte-identical index.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+from collections.abc import Iterable, Mapping
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from .digest import stable_digest
+from .errors import AkhbarError, Problem
+from .model import OutputFile, PageSpec
+from .pagefind_bundle import stable_bundle
+
+SEARCH = "search/"  # the search page
+BUNDLE = "pagefind/"
+INDEXED_TEMPLATE = "article.html"  # only articles are results: list pages merely repeat their leads
+# Pagefind's ready-made interfaces; the theme's search.js talks to its JS API (pagefind.js) instead.
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+TIMEOUT = 900  # seconds; a large archive indexes in well under a minute
+
+
+def indexed(specs: Iterable[PageSpec]) -> list[PageSpec]:
+    return [s for s in specs if s.template == INDEXED_TEMPLATE]
+
+
+def index_key(specs: Iterable[PageSpec], fingerprints: Mapping[str, str]) -> str:
+    """What the index is made of: the indexed pages, everything they show, and the Pagefind that reads them."""
+    return stable_digest(_pagefind_version(), sorted((s.rel_path, fingerprints[s.rel_path]) for s in indexed(specs)))
+
+
+@functools.cache
+def _pagefind_version() -> str:
+    try:
+        return version("pagefind-bin")
+    except PackageNotFoundError:
+        return ""
+
+
+def in_bundle(rel_path: str) -> bool:
+    return rel_path.startswith(BUNDLE)
+
+
+def read_index(output: Path, rel_paths: Iterable[str]) -> list[OutputFile]:
+    """The index a previous build left in `output`, for a build whose indexed pages did not change."""
+    return [OutputFile(rel, (output / rel).read_bytes()) for rel in sorted(rel_paths) if in_bundle(rel)]
+
+
+def build_index(specs: Iterable[PageSpec], rendered: Iterable[OutputFile], output: Path) -> list[OutputFile]:
+    """Index the article pages: those rendered by this build from `rendered`, the others from `output`."""
+    pages = indexed(specs)
+    if not pages:
+        return []  # Pagefind refuses an empty site; the search page says search is unavailable
+    fresh = {f.rel_path: f.data for f in rendered}
+    scratch = output.resolve().with_name(f".{output.name}.search")
+    shutil.rmtree(scratch, ignore_errors=True)
+    site, bundle = scratch / "site", scratch / "bundle"
+    try:
+        for spec in pages:
+            target = site / spec.rel_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            data = fresh.get(spec.rel_path)
+            if data is None:
+                try:
+                    os.link(output / spec.rel_path, target)
+                    continue
+                except OSError:  # another file system, or a file system without hard links
+                    data = (output / spec.rel_path).read_bytes()
+            target.write_bytes(data)
+        _run_pagefind(site, bundle)
+        files = {p.relative_to(bundle).as_posix(): p.read_bytes()
+                 for p in bundle.rglob("*") if p.is_file() and p.name not in UNUSED}
+        return [OutputFile(BUNDLE + rel, data) for rel, data in sorted(stable_bundle(files).items())]
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run_pagefind(site: Path, bundle: Path) -> None:
+    try:
+        from pagefind_bin import get_executable
+
+        executable = get_executable()
+    except (ImportError, FileNotFoundError):
+        raise AkhbarError(_problem("the Pagefind binary is missing; install it with pip install pagefind-bin")) from None
+    argv = [str(executable), "--site", str(site), "--output-path", str(bundle), "--silent"]
+    try:
+        done = subprocess.run(argv, cwd=site.parent, capture_output=True, text=True, errors="replace", timeout=TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise AkhbarError(_problem(f"Pagefind could not run: {e}")) from None
+    if done.returncode != 0:
+        said = [line.strip() for line in (done.stderr + done.stdout).splitlines() if line.strip()]
+        raise AkhbarError(_problem(f"Pagefind failed (exit status {done.returncode})"
+                                   + (f": {' '.join(said[-3:])}" if said else "")))
+
+
+def _problem(message: str) -> Problem:
+    return Problem(BUNDLE, None, f"search index: {message}",
+                   fa="نمایهٔ جستجوی سایت ساخته نشد؛ توضیح انگلیسی بالا را ببینید.")
