@@ -138,6 +138,10 @@
     });
   }
 
+  function done(mine) {
+    if (mine === generation) list.removeAttribute("aria-busy");
+  }
+
   function search() {
     var mine = ++generation;
     var forms = variants(input.value, persianDigits);
@@ -148,8 +152,10 @@
       list.textContent = "";
       more.hidden = true;
       say("");
+      done(mine);
       return Promise.resolve();
     }
+    list.setAttribute("aria-busy", "true");  // until this search's results are in the list
     var runs = (forms.length ? forms : [null]).map(function (f) { return pagefind.search(f, { filters: filters }); });
     return Promise.all(runs).then(function (answers) {
       if (mine !== generation) return;
@@ -164,6 +170,9 @@
       say(found.length ? status.getAttribute("data-count").replace("{count}", fa(found.length))
                        : status.getAttribute("data-none"));
       return showMore();
+    }).then(function () { done(mine); }, function () {
+      done(mine);
+      say(status.getAttribute("data-unavailable"));
     });
   }
 
