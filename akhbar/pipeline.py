@@ -125,13 +125,13 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
     pages = [renderer.render_page(s) for s in changed]
     # The search index is built again only when an article page changed; its files are written as statics.
     search_key = search.index_key(specs, fingerprints)
-    kept = [rel for rel in state.statics if search.in_bundle(rel)]
-    if search_key == state.search_key and kept and all(rel in intact for rel in kept):
-        index = search.read_index(output, kept)
+    kept = {rel: digest for rel, digest in state.statics.items() if search.in_bundle(rel)}
+    if search_key == state.search_key and kept and kept.keys() <= intact:
+        static_digests.update(kept)  # the index in the output is still right: it stays as it is
     else:
         index = search.build_index(specs, pages, output)
-    statics += index
-    static_digests.update((f.rel_path, stable_digest(f.data)) for f in index)
+        statics += index
+        static_digests.update((f.rel_path, stable_digest(f.data)) for f in index)
 
     if incremental:
         wanted = set(fingerprints) | set(static_digests)

@@ -53,11 +53,6 @@ def in_bundle(rel_path: str) -> bool:
     return rel_path.startswith(BUNDLE)
 
 
-def read_index(output: Path, rel_paths: Iterable[str]) -> list[OutputFile]:
-    """The index a previous build left in `output`, for a build whose indexed pages did not change."""
-    return [OutputFile(rel, (output / rel).read_bytes()) for rel in sorted(rel_paths) if in_bundle(rel)]
-
-
 def build_index(specs: Iterable[PageSpec], rendered: Iterable[OutputFile], output: Path) -> list[OutputFile]:
     """Index the article pages: those rendered by this build from `rendered`, the others from `output`."""
     pages = indexed(specs)
