@@ -80,8 +80,14 @@ def _keys(config: SiteConfig, output: Path, drafts: bool) -> tuple[str, str]:
 
 
 def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Progress | None = None,
-          state: BuildState | None = None, jobs: int = 0) -> tuple[BuildReport, BuildState, Explanation]:
-    """Build into `output`. On any problem, raise with every problem found and touch nothing."""
+          state: BuildState | None = None, jobs: int = 0, index_search: bool = True,
+          cancelled: Callable[[], bool] | None = None) -> tuple[BuildReport, BuildState, Explanation]:
+    """Build into `output`. On any problem, raise with every problem found and touch nothing.
+
+    With `index_search` false, a search index already in the output stays as it is even if articles
+    changed (`serve` reloads first and brings the index up to date once the edits pause). `cancelled`
+    is asked while Pagefind runs: when it says yes, `search.IndexCancelledError` is raised, nothing written.
+    """
     start = time.perf_counter()
     check_output(output, config.root, (config.content_dir, config.theme_dir))
     body_key, page_key = _keys(config, output, drafts)
@@ -126,10 +132,11 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
     # The search index is built again only when an article page changed; its files are written as statics.
     search_key = search.index_key(specs, fingerprints)
     kept = {rel: digest for rel, digest in state.statics.items() if search.in_bundle(rel)}
-    if search_key == state.search_key and kept and kept.keys() <= intact:
-        static_digests.update(kept)  # the index in the output is still right: it stays as it is
+    if kept.keys() <= intact and (kept and search_key == state.search_key or not index_search):
+        static_digests.update(kept)  # the index in the output is still right, or is left for later
+        search_key = state.search_key  # what that index was built from
     else:
-        index = search.build_index(specs, pages, output)
+        index = search.build_index(specs, pages, output, cancelled)
         statics += index
         static_digests.update((f.rel_path, stable_digest(f.data)) for f in index)
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import signal
 import subprocess
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -29,7 +31,8 @@ INDEXED_TEMPLATE = "article.html"  # only articles are results: list pages merel
 # Pagefind's ready-made interfaces; the theme's search.js talks to its JS API (pagefind.js) instead.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
-TIMEOUT = 900  # seconds; a large archive indexes in well under a minute
+TIMEOUT = 900  # seconds; 10,000 articles take Pagefind about 20 s of CPU
+POLL = 0.1  # seconds between two looks at whether the caller wants Pagefind stopped
 
 
 def indexed(specs: Iterable[PageSpec]) -> list[PageSpec]:
@@ -53,7 +56,12 @@ def in_bundle(rel_path: str) -> bool:
     return rel_path.startswith(BUNDLE)
 
 
-def build_index(specs: Iterable[PageSpec], rendered: Iterable[OutputFile], output: Path) -> list[OutputFile]:
+class IndexCancelledError(Exception):
+    """The caller asked the build to stop while Pagefind ran (in `serve`: the editor saved again)."""
+
+
+def build_index(specs: Iterable[PageSpec], rendered: Iterable[OutputFile], output: Path,
+                cancelled: Callable[[], bool] | None = None) -> list[OutputFile]:
     """Index the article pages: those rendered by this build from `rendered`, the others from `output`."""
     pages = indexed(specs)
     if not pages:
@@ -74,7 +82,7 @@ def build_index(specs: Iterable[PageSpec], rendered: Iterable[OutputFile], outpu
                 except OSError:  # another file system, or a file system without hard links
                     data = (output / spec.rel_path).read_bytes()
             target.write_bytes(data)
-        _run_pagefind(site, bundle)
+        _run_pagefind(site, bundle, cancelled or (lambda: False))
         files = {p.relative_to(bundle).as_posix(): p.read_bytes()
                  for p in bundle.rglob("*") if p.is_file() and p.name not in UNUSED}
         return [OutputFile(BUNDLE + rel, data) for rel, data in sorted(stable_bundle(files).items())]
@@ -82,7 +90,7 @@ def build_index(specs: Iterable[PageSpec], rendered: Iterable[OutputFile], outpu
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _run_pagefind(site: Path, bundle: Path) -> None:
+def _run_pagefind(site: Path, bundle: Path, cancelled: Callable[[], bool]) -> None:
     try:
         from pagefind_bin import get_executable
 
@@ -91,13 +99,37 @@ def _run_pagefind(site: Path, bundle: Path) -> None:
         raise AkhbarError(_problem("the Pagefind binary is missing; install it with pip install pagefind-bin")) from None
     argv = [str(executable), "--site", str(site), "--output-path", str(bundle), "--silent"]
     try:
-        done = subprocess.run(argv, cwd=site.parent, capture_output=True, text=True, errors="replace", timeout=TIMEOUT)
-    except (OSError, subprocess.TimeoutExpired) as e:
+        # In a session of its own, so that stopping it stops whatever it started too.
+        process = subprocess.Popen(argv, cwd=site.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, errors="replace", start_new_session=os.name == "posix")
+    except OSError as e:
         raise AkhbarError(_problem(f"Pagefind could not run: {e}")) from None
-    if done.returncode != 0:
-        said = [line.strip() for line in (done.stderr + done.stdout).splitlines() if line.strip()]
-        raise AkhbarError(_problem(f"Pagefind failed (exit status {done.returncode})"
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        try:
+            out, err = process.communicate(timeout=POLL)
+            break
+        except subprocess.TimeoutExpired:
+            if cancelled() or time.monotonic() > deadline:
+                _stop(process)
+                if cancelled():
+                    raise IndexCancelledError() from None
+                raise AkhbarError(_problem(f"Pagefind did not finish within {TIMEOUT} s")) from None
+    if process.returncode != 0:
+        said = [line.strip() for line in (err + out).splitlines() if line.strip()]
+        raise AkhbarError(_problem(f"Pagefind failed (exit status {process.returncode})"
                                    + (f": {' '.join(said[-3:])}" if said else "")))
+
+
+def _stop(process: subprocess.Popen) -> None:
+    try:
+        if os.name == "posix":
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+    except ProcessLookupError:
+        pass  # it had just finished
+    process.communicate()
 
 
 def _problem(message: str) -> Problem:

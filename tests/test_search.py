@@ -9,6 +9,7 @@ import gzip
 import json
 import os
 import stat
+import time
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -187,9 +188,9 @@ def pagefind_runs(monkeypatch) -> list[Path]:
     runs: list[Path] = []
     real = akhbar.search._run_pagefind
 
-    def counting(site: Path, bundle: Path) -> None:
+    def counting(site: Path, bundle: Path, cancelled) -> None:  # noqa: ANN001
         runs.append(site)
-        real(site, bundle)
+        real(site, bundle, cancelled)
 
     monkeypatch.setattr(akhbar.search, "_run_pagefind", counting)
     return runs
@@ -214,6 +215,51 @@ def test_the_index_is_built_again_only_when_an_article_page_changed(project, tmp
     fragments = [gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
                  for p in (output / "pagefind/fragment").iterdir()]
     assert sum("زمردفام" in f for f in fragments) == 1
+
+
+def index_files(output: Path) -> dict[str, bytes]:
+    return {p.relative_to(output).as_posix(): p.read_bytes() for p in (output / "pagefind").rglob("*") if p.is_file()}
+
+
+def test_a_build_may_leave_the_index_for_later_and_a_later_build_catches_up(project, tmp_path, pagefind_runs):
+    """What `serve` does: rebuilds without the index while the editor works, then one that brings it up to date."""
+    config, output = load_config(project), tmp_path / "out"
+    _, state, _ = build(config, output)
+    before = index_files(output)
+    path = project / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8") + "\nواژهٔ زمردفام در این خبر آمد.\n", encoding="utf-8")
+
+    _, state, explained = build(config, output, state=state, index_search=False)
+    assert "news/lorestan-flood-bridges/index.html" in explained.rendered
+    assert index_files(output) == before and len(pagefind_runs) == 1
+    _, state, _ = build(config, output, state=state, index_search=False)  # still nothing to index with
+    assert len(pagefind_runs) == 1
+
+    build(config, output, state=state)
+    assert len(pagefind_runs) == 2
+    build(config, tmp_path / "full")
+    assert index_files(output) == index_files(tmp_path / "full") != before
+
+
+def test_an_index_build_stops_when_asked_and_writes_nothing(project, tmp_path, monkeypatch, tree_snapshot):
+    config, output = load_config(project), tmp_path / "out"
+    _, state, _ = build(config, output)
+    before = tree_snapshot(output)
+    path = project / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8") + "\nبند تازه.\n", encoding="utf-8")
+    import pagefind_bin
+
+    slow = _fake_pagefind(tmp_path, "sleep 60\n")
+    monkeypatch.setattr(pagefind_bin, "get_executable", lambda: slow)
+    asked = time.monotonic()
+    with pytest.raises(akhbar.search.IndexCancelledError):
+        build(config, output, state=state, cancelled=lambda: time.monotonic() - asked > 0.5)
+    assert time.monotonic() - asked < 10, "Pagefind was not stopped"
+    assert tree_snapshot(output) == before
+    assert not (tmp_path / ".out.search").exists()
+    monkeypatch.undo()
+    _, _, explained = build(config, output, state=state)
+    assert "news/lorestan-flood-bridges/index.html" in explained.rendered
 
 
 def _fake_pagefind(folder: Path, script: str) -> Path:
@@ -258,3 +304,22 @@ def test_a_site_without_articles_builds_without_an_index(tmp_path, small_project
     run = cli("--root", root, "build")
     assert run.code == 0, run.err
     assert (root / "output/search/index.html").is_file() and not (root / "output/pagefind").exists()
+
+
+def test_serve_reloads_first_and_brings_the_index_up_to_date_once_edits_pause(project):
+    from live_server import LiveServer
+
+    def indexed(word: str) -> bool:
+        return any(word in gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
+                   for p in (project / "output/pagefind/fragment").iterdir())
+
+    with LiveServer(project) as server:
+        assert indexed("اطلاع‌رسانی") and not indexed("زمردفام")
+        path = project / ARTICLE
+        path.write_text(path.read_text(encoding="utf-8") + "\nواژهٔ زمردفام در این خبر آمد.\n", encoding="utf-8")
+        server.wait_rebuilds(2)
+        server.wait_for(r"^search index updated in \d+\.\d+ s$", timeout=30)
+        lines = server.stdout.splitlines()
+        assert [i for i, line in enumerate(lines) if line.startswith("rebuilt in")][-1] < \
+               [i for i, line in enumerate(lines) if line.startswith("search index updated")][0]
+        assert indexed("زمردفام")
