@@ -86,7 +86,8 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
 
     With `index_search` false, a search index already in the output stays as it is even if articles
     changed (`serve` reloads first and brings the index up to date once the edits pause). `cancelled`
-    is asked while Pagefind runs: when it says yes, `search.IndexCancelledError` is raised, nothing written.
+    is asked while the index is made: when it says yes, `search.IndexCancelledError` is raised and
+    nothing is written.
     """
     start = time.perf_counter()
     check_output(output, config.root, (config.content_dir, config.theme_dir))

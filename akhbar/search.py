@@ -57,7 +57,7 @@ def in_bundle(rel_path: str) -> bool:
 
 
 class IndexCancelledError(Exception):
-    """The caller asked the build to stop while Pagefind ran (in `serve`: the editor saved again)."""
+    """The caller asked the build to stop while the index was being made (in `serve`: the editor saved again)."""
 
 
 def build_index(specs: Iterable[PageSpec], rendered: Iterable[OutputFile], output: Path,
@@ -67,11 +67,14 @@ def build_index(specs: Iterable[PageSpec], rendered: Iterable[OutputFile], outpu
     if not pages:
         return []  # Pagefind refuses an empty site; the search page says search is unavailable
     fresh = {f.rel_path: f.data for f in rendered}
+    cancelled = cancelled or (lambda: False)
     scratch = output.resolve().with_name(f".{output.name}.search")
     shutil.rmtree(scratch, ignore_errors=True)
     site, bundle = scratch / "site", scratch / "bundle"
     try:
-        for spec in pages:
+        for n, spec in enumerate(pages):
+            if n % 500 == 0 and cancelled():
+                raise IndexCancelledError()
             target = site / spec.rel_path
             target.parent.mkdir(parents=True, exist_ok=True)
             data = fresh.get(spec.rel_path)
@@ -82,7 +85,7 @@ def build_index(specs: Iterable[PageSpec], rendered: Iterable[OutputFile], outpu
                 except OSError:  # another file system, or a file system without hard links
                     data = (output / spec.rel_path).read_bytes()
             target.write_bytes(data)
-        _run_pagefind(site, bundle, cancelled or (lambda: False))
+        _run_pagefind(site, bundle, cancelled)
         files = {p.relative_to(bundle).as_posix(): p.read_bytes()
                  for p in bundle.rglob("*") if p.is_file() and p.name not in UNUSED}
         return [OutputFile(BUNDLE + rel, data) for rel, data in sorted(stable_bundle(files).items())]
