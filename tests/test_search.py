@@ -110,7 +110,7 @@ def test_the_search_page_has_a_labelled_form_filters_and_a_message_without_javas
     form = page.root.find("form", cls="search-form")
     assert "hidden" in form.attrs and form.get("role") == "search"  # shown by search.js
     assert form.get("data-bundle") == "/pagefind/pagefind.js" and form.get("data-base") == "/"
-    assert form.get("data-digits") == "persian"
+    assert form.get("data-digits") == "persian" and form.get("data-normalized") == "true"
     labels = {label.get("for"): label.clean_text() for label in form.find_all("label")}
     fields = form.find_all("input") + form.find_all("select")
     assert all(labels.get(f.get("id")) for f in fields), labels

@@ -230,3 +230,15 @@ def test_the_build_s_own_normalization_of_a_query_is_one_of_the_forms_searched(b
     for typed in ["كلان شهر", "اطلاع رساني استان"]:
         expected, forms = forms_of(typed)
         assert expected in forms, (typed, expected, forms)
+
+
+def test_on_a_site_that_is_not_normalized_the_query_as_typed_is_searched_too(browser, tmp_path, small_project, cli):
+    article = "---\ntitle: خبر آزمایشي\ndate: 1397-11-20 10:30\n---\n\nكارگاه آموزشي روابط عمومي برگزار شد.\n"
+    config = 'title = "آزمایش"\nbase_url = "https://example.ir/"\n[normalize]\nenabled = false\n'
+    root = small_project(tmp_path / "p", {"a.md": article}, config)
+    assert cli("--root", root, "build").code == 0
+    with StaticHost(root / "output") as h:
+        page = open_search(browser, h.url)
+        ready(page)
+        assert search(page, "كارگاه آموزشي") == ["/news/a/"]  # Arabic ي and ك, as the article has them
+        assert search(page, "کارگاه") == []  # so the normalized spelling alone would have found nothing

@@ -41,7 +41,7 @@
   }
 
   // Every form of the query worth a search, the closest to the articles' own spelling first.
-  function variants(query, persianDigits) {
+  function variants(query, persianDigits, asTyped) {
     var base = letters(query);
     if (!base) return [];
     var forms = [joints(base), base];
@@ -56,6 +56,7 @@
     if (/[0-9\u06f0-\u06f9\u0660-\u0669]/.test(base)) {  // technical tokens («ISO 9001») keep Latin digits
       forms.forEach(function (f) { all.push(digits(f, !persianDigits)); });
     }
+    if (asTyped) all.push(query.replace(/\s+/g, " ").trim());  // for a site whose articles are as written
     return all.filter(function (f, n) { return all.indexOf(f) === n; });
   }
 
@@ -69,6 +70,7 @@
   var list = document.querySelector(".search-results");
   var more = document.querySelector(".search-more");
   var persianDigits = form.getAttribute("data-digits") === "persian";
+  var normalized = form.getAttribute("data-normalized") === "true";
   var pagefind = null, found = [], shown = 0, generation = 0, timer = 0;
 
   function say(text) { status.textContent = text; }
@@ -144,7 +146,7 @@
 
   function search() {
     var mine = ++generation;
-    var forms = variants(input.value, persianDigits);
+    var forms = variants(input.value, persianDigits, !normalized);
     var filters = chosenFilters();
     remember();
     if (!forms.length && !Object.keys(filters).length) {
