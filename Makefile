@@ -6,6 +6,9 @@ PYTHON ?= $(shell for p in python3.13 python3.12 /root/.pyenv/versions/3.1[2-9]*
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The Nu Html Checker for tests/test_html_validity.py (needs Java). npm's vnu-jar is its maintainers' own build.
+VNU_VERSION := 26.9.27
+VNU := .tools/.vnu-jar-$(VNU_VERSION)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -27,8 +30,14 @@ build: setup
 serve: setup
 	$(BIN)/python build.py serve --host $(HOST) --port $(PORT)
 
-test: setup
+test: setup $(VNU)
 	$(BIN)/python -m pytest
+
+$(VNU):
+	@if command -v npm >/dev/null 2>&1; then \
+	  { npm install --prefix .tools --no-save --no-audit --no-fund --silent vnu-jar@$(VNU_VERSION) && touch $@; } \
+	    || echo "could not install vnu-jar: the HTML validity test will be skipped" >&2; \
+	else echo "npm not found: the HTML validity test will be skipped" >&2; fi
 
 lint: setup
 	$(BIN)/ruff check akhbar tests bench build.py
@@ -38,4 +47,4 @@ bench: setup
 	$(BIN)/python bench/peers.py --articles 1000 10000
 
 clean:
-	rm -rf output .output.new .output.old .cache .pytest_cache
+	rm -rf output .output.new .output.old .output.search .cache .pytest_cache .tools

@@ -15,12 +15,14 @@ import jinja2
 
 from .archive import ARCHIVE, archive_periods
 from .config import SiteConfig, TaxonomyConfig
+from .dates import jalali
 from .digits import to_persian_digits
 from .errors import AkhbarError, Problem
 from .feeds import FEED, feed_specs, term_feed
 from .head import absolute_url, news_article, rfc3339, share_image
 from .model import ArchivePeriod, Article, OutputFile, Pager, PageSpec, Site, TermCount
 from .paginate import paginate
+from .search import SEARCH
 from .workers import can_fork, fork_map
 
 
@@ -42,6 +44,7 @@ class PageRenderer:
         )
         self.env.filters["fa"] = to_persian_digits
         self.env.filters["rfc3339"] = lambda value: rfc3339(value, config.tz)
+        self.env.filters["jalali_year"] = lambda date: to_persian_digits(jalali(date.value.astimezone(config.tz)).year)
         self.env.filters["q"] = lambda value: quote(str(value), safe="")  # one query-string value
         self.env.globals.update(
             config=config, url=self.url, abs_url=lambda path="": absolute_url(config, path),
@@ -106,6 +109,7 @@ class PageRenderer:
                            canonical=True, lastmod=max((s.lastmod for s in lists if s.lastmod), default=None))
             yield from lists
         yield from self._archive_specs(site)
+        yield PageSpec(output_path(SEARCH), "search.html", {"page_url": SEARCH}, canonical=True)
         yield PageSpec("404.html", "404.html", {"page_url": "404.html"})
         yield from feed_specs(site, self.config)
 

@@ -18,6 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import search
 from .assemble import AssembleMemo, assemble
 from .body import BodyRenderer
 from .cache import cache_dir
@@ -52,6 +53,8 @@ class BuildState:
     stamps: dict[str, Stamp] = field(default_factory=dict)  # output path → stamp when this build left it
     inputs: str = ""  # digest of the theme, its static files and every source's text, when last built
     counts: tuple[int, int] = (0, 0)  # articles and HTML pages, when last built
+    search_key: str = ""  # what the search index in the output was built from (search.index_key)
+    index_behind: bool = False  # the last build left the index as it was, though articles had changed
     renderer: BodyRenderer | None = None  # per process; never pickled
     # The Jinja2 environment, with its compiled templates (it reloads a template whose file changed);
     # per process, for this `page_key` only.
@@ -85,19 +88,27 @@ def _keys(config: SiteConfig, output: Path, drafts: bool) -> tuple[str, str]:
 
 
 def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Progress | None = None,
-          state: BuildState | None = None, jobs: int = 0) -> tuple[BuildReport, BuildState, Explanation]:
-    """Build into `output`. On any problem, raise with every problem found and touch nothing."""
+          state: BuildState | None = None, jobs: int = 0, index_search: bool = True,
+          cancelled: Callable[[], bool] | None = None) -> tuple[BuildReport, BuildState, Explanation]:
+    """Build into `output`. On any problem, raise with every problem found and touch nothing.
+
+    With `index_search` false, a search index already in the output stays as it is even if articles
+    changed (`serve` reloads first and brings the index up to date once the edits pause). `cancelled`
+    is asked while the index is made: when it says yes, `search.IndexCancelledError` is raised and
+    nothing is written.
+    """
     # The state carried in holds millions of long-lived objects; without this, the collector's full
     # passes, set off by the build's own allocations, would walk all of them again and again.
     gc.freeze()
     try:
-        return _build(config, output, drafts, progress, state, jobs)
+        return _build(config, output, drafts, progress, state, jobs, index_search, cancelled)
     finally:
         gc.unfreeze()
 
 
 def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | None,
-           state: BuildState | None, jobs: int) -> tuple[BuildReport, BuildState, Explanation]:
+           state: BuildState | None, jobs: int, index_search: bool, cancelled: Callable[[], bool] | None,
+           ) -> tuple[BuildReport, BuildState, Explanation]:
     start = time.perf_counter()
     check_output(output, config.root, (config.content_dir, config.theme_dir))
     body_key, page_key = _keys(config, output, drafts)
@@ -117,11 +128,13 @@ def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | 
         # Listing the output folder is mostly system calls, which run while this thread works on. (Started
         # after reading, which may fork: a process should not fork while it has other threads.)
         scan = pool.submit(scan_output, output) if incremental else None
-        return _build_with(config, output, drafts, state, reread, jobs, start, reason, incremental, scan)
+        return _build_with(config, output, drafts, state, reread, jobs, start, reason, incremental, scan,
+                           index_search, cancelled)
 
 
 def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildState, reread: list[str],
                 jobs: int, start: float, reason: str, incremental: bool, scan: Future | None,
+                index_search: bool, cancelled: Callable[[], bool] | None,
                 ) -> tuple[BuildReport, BuildState, Explanation]:
     problems = [p for e in state.sources.values() for p in e.problems]
     if state.pages_renderer is None:
@@ -132,7 +145,8 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     static_digests = {f.rel_path: stable_digest(f.data) for f in statics}
     # Everything the site is made of (with the generator, the settings and the output path in the keys).
     inputs = stable_digest(theme, static_digests, [(path, e.text_digest) for path, e in state.sources.items()])
-    if incremental and inputs == state.inputs and not reread and scan is not None and scan.result() == state.stamps:
+    up_to_date = not (index_search and state.index_behind)
+    if incremental and up_to_date and inputs == state.inputs and not reread and scan is not None and scan.result() == state.stamps:
         # Nothing changed, and the output is exactly as the last build left it.
         report = BuildReport(state.counts[0], state.counts[1], 0, 0, time.perf_counter() - start,
                              tuple(p for p in problems if p.warning))
@@ -159,8 +173,20 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     on_disk = scan.result() if scan else {}
     intact = {rel for rel, stamp in state.stamps.items() if on_disk.get(rel) == stamp}
     changed = [s for s in specs if s.rel_path not in intact or state.pages.get(s.rel_path) != fingerprints[s.rel_path]]
+    # The search index is built again only when an article page changed; its files are written as statics.
+    search_key = search.index_key(specs, fingerprints)
+    kept = {rel: digest for rel, digest in state.statics.items() if search.in_bundle(rel)}
     if incremental:
         pages = [renderer.render_page(s) for s in changed]
+        if kept.keys() <= intact and (kept and search_key == state.search_key or not index_search):
+            static_digests.update(kept)  # the index in the output is still right, or is left for later
+            state.index_behind = search_key != state.search_key
+            search_key = state.search_key  # what that index was built from
+        else:
+            index = search.build_index(specs, pages, output, cancelled)
+            state.index_behind = False
+            statics += index
+            static_digests.update((f.rel_path, stable_digest(f.data)) for f in index)
         wanted = set(fingerprints) | set(static_digests)
         new_statics = [f for f in statics
                        if f.rel_path not in intact or state.statics.get(f.rel_path) != static_digests[f.rel_path]]
@@ -170,11 +196,20 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
             st = (output / f.rel_path).stat()
             stamps[f.rel_path] = (st.st_mtime_ns, st.st_size)
     else:
-        # Streamed: pages are written as they render, never all held at once (100,000 of them would not fit).
-        result = write_tree(itertools.chain(renderer.render_pages(changed, jobs or os.cpu_count() or 1), statics), output)
+        def index_staged(staging: Path) -> list[OutputFile]:
+            # Every page is in the new tree by now (streamed there as rendered, never all held at once:
+            # 100,000 would not fit), so the index is made from it before it is swapped in.
+            index = search.build_index(specs, (), staging, cancelled)
+            state.index_behind = False
+            static_digests.update((f.rel_path, stable_digest(f.data)) for f in index)
+            return index
+
+        pages = renderer.render_pages(changed, jobs or os.cpu_count() or 1)
+        result = write_tree(itertools.chain(pages, statics), output, finish=index_staged)
         stamps = scan_output(output)
     state.pages, state.statics, state.stamps, state.inputs = fingerprints, static_digests, stamps, inputs
     state.counts = len(site.articles), sum(s.rel_path.endswith(".html") for s in specs)
+    state.search_key = search_key
 
     report = BuildReport(
         articles=state.counts[0], pages=state.counts[1], written=result.written, removed=result.removed,

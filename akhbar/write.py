@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -39,10 +39,11 @@ def _same(old: Path, data: bytes) -> bool:
         return False
 
 
-def _stage(files: Iterable[OutputFile], output: Path, staging: Path) -> tuple[int, int, set[PurePosixPath]]:
+def _stage(files: Iterable[OutputFile], output: Path, staging: Path, seen: set[PurePosixPath] | None = None,
+           ) -> tuple[int, int, set[PurePosixPath]]:
     """Write every file into `staging`, hard-linking those whose bytes equal the file in `output`."""
     count = written = 0
-    seen: set[PurePosixPath] = set()
+    seen = set() if seen is None else seen
     for f in files:
         rel = safe_rel_path(f.rel_path)
         if rel in seen:
@@ -80,7 +81,10 @@ def check_output(output: Path, root: Path, keep: Iterable[Path]) -> None:
                                       f"inside {shown}/; use a folder such as output/"))
 
 
-def write_tree(files: Iterable[OutputFile], output: Path) -> WriteResult:
+def write_tree(files: Iterable[OutputFile], output: Path,
+               finish: Callable[[Path], Iterable[OutputFile]] | None = None) -> WriteResult:
+    """Build the whole output beside the old one and swap it in. `finish(new_tree)` may add files made
+    from the written ones (the search index) before the swap."""
     output = output.resolve()
     staging = output.with_name(f".{output.name}.new")
     retired = output.with_name(f".{output.name}.old")
@@ -90,6 +94,9 @@ def write_tree(files: Iterable[OutputFile], output: Path) -> WriteResult:
     staging.mkdir(parents=True)
     try:
         count, written, seen = _stage(files, output, staging)
+        if finish is not None:
+            more, more_written, more_seen = _stage(finish(staging), output, staging, seen)
+            count, written, seen = count + more, written + more_written, more_seen
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # a refused or failed build leaves no half-built folder
         raise

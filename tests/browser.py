@@ -30,10 +30,10 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 
 
-def unavailable(reason: str) -> NoReturn:
-    """Skip the test, or fail it under CI=true."""
+def unavailable(reason: str, tests: str = "the browser tests") -> NoReturn:
+    """Skip the test, or fail it under CI=true (which installs every tool a test needs: .ci/run)."""
     if in_ci():
-        pytest.fail(f"CI=true and the browser tests cannot run: {reason}", pytrace=False)
+        pytest.fail(f"CI=true and {tests} cannot run: {reason}", pytrace=False)
     pytest.skip(reason)
 
 

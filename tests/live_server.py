@@ -1,13 +1,18 @@
-"""A real `python build.py serve` in a subprocess, for the preview tests (test_serve.py, browser tests).
+"""A real `python build.py serve` in a subprocess, for the preview tests (test_serve.py, browser tests),
+and `StaticHost`, a built output folder served the way a static host serves it.
 
-Not a test module: import it as `from live_server import LiveServer, free_port`. Its output is read
-by two threads, so tests can wait for a line ("serving http://…", a problem on stderr) and count the
-"rebuilt in" lines serve prints on stdout, one per rebuild. The process is always killed on exit.
+Not a test module: import it as `from live_server import LiveServer, StaticHost, free_port`. The
+server's output is read by two threads, so tests can wait for a line ("serving http://…", a problem on
+stderr) and count the "rebuilt in" lines serve prints on stdout, one per rebuild. The process is always
+killed on exit.
 """
 
 from __future__ import annotations
 
+import functools
 import http.client
+import http.server
+import io
 import os
 import re
 import shutil
@@ -184,3 +189,53 @@ class LiveServer:
             return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
         finally:
             conn.close()
+
+
+class StaticHost:
+    """`folder` served on a free loopback port under `prefix` (the path of the site's base_url), as the
+    README asks of a host: files as they are, a folder as its index.html, 404.html for anything missing."""
+
+    def __init__(self, folder: Path, prefix: str = "/") -> None:
+        self.folder, self.prefix = Path(folder), prefix
+        self._server: http.server.ThreadingHTTPServer | None = None
+
+    def __enter__(self) -> StaticHost:
+        handler = functools.partial(_StaticHandler, directory=str(self.folder), prefix=self.prefix)
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    @property
+    def url(self) -> str:
+        """The site's address on this host, e.g. "http://127.0.0.1:41234/akhbar/"."""
+        assert self._server is not None, "use StaticHost as a context manager"
+        return f"http://127.0.0.1:{self._server.server_address[1]}{self.prefix}"
+
+
+class _StaticHandler(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *args, prefix: str, **kwargs) -> None:  # noqa: ANN002, ANN003
+        self.prefix = prefix
+        super().__init__(*args, **kwargs)
+
+    def send_head(self):  # noqa: ANN201
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if path.startswith(self.prefix):
+            self.path = "/" + self.path[len(self.prefix):]
+            target = Path(self.translate_path(self.path))
+            if target.is_file() or (target / "index.html").is_file():
+                return super().send_head()
+        not_found = Path(self.directory) / "404.html"
+        body = not_found.read_bytes() if not_found.is_file() else b"not found"
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass  # the tests' output stays readable

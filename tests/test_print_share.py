@@ -1,9 +1,14 @@
-"""The printable article and the share controls: all in the theme, no third-party code."""
+"""The printable article and the share controls: all in the theme, no third-party code.
+
+The last tests click the buttons in headless Chromium (see browser.py for when they skip), with the
+browser's clipboard and share sheet present, missing or refusing, as readers' browsers have them."""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
 
 
 def print_rules(site) -> str:
@@ -79,3 +84,105 @@ def test_no_third_party_scripts_frames_or_images_anywhere(sample_site):
         for script in page.root.find_all("script"):
             if not script.get("src"):
                 assert script.get("type") == "application/ld+json", f"{rel}: inline script"
+
+
+# ----------------------------------------------------------------------------- the buttons in Chromium
+
+ARTICLE = "news/qazvin-roads-council/"
+NO_CLIPBOARD = "Object.defineProperty(Navigator.prototype, 'clipboard', {get: () => undefined});"
+REFUSED_CLIPBOARD = ("Object.defineProperty(Navigator.prototype, 'clipboard', {get: () => ({writeText: () =>"
+                     " Promise.reject(new DOMException('denied', 'NotAllowedError'))})});")
+NO_SHARE = "Object.defineProperty(Navigator.prototype, 'share', {value: undefined, configurable: true});"
+SHARE_SHEET = ("window.shared = []; Object.defineProperty(Navigator.prototype, 'share', {configurable: true,"
+               " value: function (data) { window.shared.push(data); return Promise.resolve(); }});")
+CLOSED_SHEET = ("Object.defineProperty(Navigator.prototype, 'share', {configurable: true,"
+                " value: () => Promise.reject(new DOMException('closed', 'AbortError'))});")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from browser import chromium
+
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def host(sample_site):
+    from live_server import StaticHost
+
+    with StaticHost(sample_site.output) as h:
+        yield h
+
+
+def open_article(browser, host, *scripts: str, **context):  # noqa: ANN001, ANN201
+    ctx = browser.new_context(**context)
+    for script in scripts:
+        ctx.add_init_script(script)
+    page = ctx.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(host.url + ARTICLE)
+    page.wait_for_load_state("load")
+    return page
+
+
+def canonical_of(page) -> str:  # noqa: ANN001
+    return page.get_attribute('link[rel="canonical"]', "href")
+
+
+def test_copy_puts_the_canonical_address_on_the_clipboard(browser, host):
+    page = open_article(browser, host, permissions=["clipboard-read", "clipboard-write"])
+    assert page.evaluate("window.isSecureContext")  # 127.0.0.1 counts as secure, like https
+    page.click('[data-action="copy"]')
+    page.wait_for_function("() => document.querySelector('.share-status').textContent")
+    assert page.text_content(".share-status") == "پیوند رونوشت شد."
+    assert page.evaluate("navigator.clipboard.readText()") == canonical_of(page)
+    assert canonical_of(page).endswith("/" + ARTICLE) and not page.errors
+
+
+@pytest.mark.parametrize("script", [NO_CLIPBOARD, REFUSED_CLIPBOARD], ids=["no clipboard", "refused"])
+def test_without_the_clipboard_copy_selects_the_address_for_the_reader(browser, host, script):
+    page = open_article(browser, host, script)
+    page.click('[data-action="copy"]')
+    page.wait_for_function("() => document.querySelector('.share-status').textContent")
+    assert page.text_content(".share-status") == "پیوند را انتخاب کردیم؛ آن را رونوشت کنید."
+    selected = page.evaluate("""() => { const f = document.activeElement;
+        return [f.className, f.value, f.selectionStart, f.selectionEnd]; }""")
+    assert selected == ["share-url", canonical_of(page), 0, len(canonical_of(page))]
+    assert not page.errors
+
+
+def test_share_opens_the_share_sheet_with_the_title_and_address(browser, host, sample_site):
+    page = open_article(browser, host, SHARE_SHEET)
+    assert page.is_visible('[data-action="share"]')
+    page.click('[data-action="share"]')
+    title = sample_site.page(ARTICLE + "index.html").root.find("h1").clean_text()
+    assert page.evaluate("window.shared") == [{"title": title, "url": canonical_of(page)}]
+
+
+def test_closing_the_share_sheet_is_not_an_error(browser, host):
+    page = open_article(browser, host, CLOSED_SHEET)
+    page.click('[data-action="share"]')
+    page.wait_for_timeout(200)
+    assert not page.errors and page.text_content(".share-status") == ""
+
+
+def test_without_a_share_sheet_the_button_stays_hidden_and_the_links_remain(browser, host):
+    page = open_article(browser, host, NO_SHARE)
+    assert not page.is_visible('[data-action="share"]')
+    assert page.is_visible('[data-action="copy"]') and page.is_visible('[data-action="print"]')
+    links = page.eval_on_selector_all(".share-links a", "as => as.filter(a => a.offsetParent).map(a => a.href)")
+    assert len(links) == 4 and all(canonical_of(page) in unquote(h) for h in links)
+
+
+def test_print_opens_the_print_dialog(browser, host):
+    page = open_article(browser, host, "window.printed = 0; window.print = () => { window.printed += 1; };")
+    page.click('[data-action="print"]')
+    assert page.evaluate("window.printed") == 1
+
+
+def test_without_javascript_no_button_shows_but_the_address_and_links_do(browser, host):
+    page = open_article(browser, host, java_script_enabled=False)
+    assert not any(page.is_visible(f'[data-action="{a}"]') for a in ("print", "share", "copy"))
+    assert page.is_visible(".share-url") and page.is_visible(".share-links a")

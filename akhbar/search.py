@@ -1,0 +1,140 @@
+"""Site search: the article pages → a Pagefind index under `pagefind/`, written with the rest of the site.
+
+Pagefind (its binary ships in the `pagefind_bin` wheel) indexes HTML files in a folder. The pages it
+indexes are laid out in a scratch folder beside the output (hard links to pages already in the output,
+the bytes of pages this build rendered), and the bundle it writes comes back as `OutputFile`s. The
+pipeline writes those like any other file, so unchanged index files keep their mtimes, stale ones are
+pruned, and a build that fails leaves the old index beside the old pages. With `pagefind_bundle`'s
+fix for the order of its filters, the same pages give a byte-identical index.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Iterable, Mapping
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from .digest import stable_digest
+from .errors import AkhbarError, Problem
+from .model import OutputFile, PageSpec
+from .pagefind_bundle import stable_bundle
+
+SEARCH = "search/"  # the search page
+BUNDLE = "pagefind/"
+INDEXED_TEMPLATE = "article.html"  # only articles are results: list pages merely repeat their leads
+# Pagefind's ready-made interfaces; the theme's search.js talks to its JS API (pagefind.js) instead.
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+TIMEOUT = 900  # seconds; 10,000 articles take Pagefind about 20 s of CPU
+POLL = 0.1  # seconds between two looks at whether the caller wants Pagefind stopped
+
+
+def indexed(specs: Iterable[PageSpec]) -> list[PageSpec]:
+    return [s for s in specs if s.template == INDEXED_TEMPLATE]
+
+
+def index_key(specs: Iterable[PageSpec], fingerprints: Mapping[str, str]) -> str:
+    """What the index is made of: the indexed pages, everything they show, and the Pagefind that reads them."""
+    return stable_digest(_pagefind_version(), sorted((s.rel_path, fingerprints[s.rel_path]) for s in indexed(specs)))
+
+
+@functools.cache
+def _pagefind_version() -> str:
+    try:
+        return version("pagefind-bin")
+    except PackageNotFoundError:
+        return ""
+
+
+def in_bundle(rel_path: str) -> bool:
+    return rel_path.startswith(BUNDLE)
+
+
+class IndexCancelledError(Exception):
+    """The caller asked the build to stop while the index was being made (in `serve`: the editor saved again)."""
+
+
+def build_index(specs: Iterable[PageSpec], rendered: Iterable[OutputFile], output: Path,
+                cancelled: Callable[[], bool] | None = None) -> list[OutputFile]:
+    """Index the article pages: those rendered by this build from `rendered`, the others from `output`."""
+    pages = indexed(specs)
+    if not pages:
+        return []  # Pagefind refuses an empty site; the search page says search is unavailable
+    fresh = {f.rel_path: f.data for f in rendered}
+    cancelled = cancelled or (lambda: False)
+    scratch = output.resolve().with_name(f".{output.name}.search")
+    shutil.rmtree(scratch, ignore_errors=True)
+    site, bundle = scratch / "site", scratch / "bundle"
+    try:
+        for n, spec in enumerate(pages):
+            if n % 500 == 0 and cancelled():
+                raise IndexCancelledError()
+            target = site / spec.rel_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            data = fresh.get(spec.rel_path)
+            if data is None:
+                try:
+                    os.link(output / spec.rel_path, target)
+                    continue
+                except OSError:  # another file system, or a file system without hard links
+                    data = (output / spec.rel_path).read_bytes()
+            target.write_bytes(data)
+        _run_pagefind(site, bundle, cancelled)
+        files = {p.relative_to(bundle).as_posix(): p.read_bytes()
+                 for p in bundle.rglob("*") if p.is_file() and p.name not in UNUSED}
+        return [OutputFile(BUNDLE + rel, data) for rel, data in sorted(stable_bundle(files).items())]
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run_pagefind(site: Path, bundle: Path, cancelled: Callable[[], bool]) -> None:
+    try:
+        from pagefind_bin import get_executable
+
+        executable = get_executable()
+    except (ImportError, FileNotFoundError):
+        raise AkhbarError(_problem("the Pagefind binary is missing; install it with pip install pagefind-bin")) from None
+    argv = [str(executable), "--site", str(site), "--output-path", str(bundle), "--silent"]
+    try:
+        # In a session of its own, so that stopping it stops whatever it started too.
+        process = subprocess.Popen(argv, cwd=site.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, errors="replace", start_new_session=os.name == "posix")
+    except OSError as e:
+        raise AkhbarError(_problem(f"Pagefind could not run: {e}")) from None
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        try:
+            out, err = process.communicate(timeout=POLL)
+            break
+        except subprocess.TimeoutExpired:
+            if cancelled() or time.monotonic() > deadline:
+                _stop(process)
+                if cancelled():
+                    raise IndexCancelledError() from None
+                raise AkhbarError(_problem(f"Pagefind did not finish within {TIMEOUT} s")) from None
+    if process.returncode != 0:
+        said = [line.strip() for line in (err + out).splitlines() if line.strip()]
+        raise AkhbarError(_problem(f"Pagefind failed (exit status {process.returncode})"
+                                   + (f": {' '.join(said[-3:])}" if said else "")))
+
+
+def _stop(process: subprocess.Popen) -> None:
+    try:
+        if os.name == "posix":
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+    except ProcessLookupError:
+        pass  # it had just finished
+    process.communicate()
+
+
+def _problem(message: str) -> Problem:
+    return Problem(BUNDLE, None, f"search index: {message}",
+                   fa="نمایهٔ جستجوی سایت ساخته نشد؛ توضیح انگلیسی بالا را ببینید.")
