@@ -18,6 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import images
 from .assemble import AssembleMemo, assemble
 from .body import BodyRenderer
 from .cache import cache_dir
@@ -25,7 +26,7 @@ from .config import SiteConfig
 from .digest import code_digest, stable_digest, tree_digest
 from .errors import AkhbarError
 from .files import is_temporary
-from .model import BuildReport, OutputFile, PageSpec
+from .model import Article, BuildReport, OutputFile, PageSpec
 from .pages import PageRenderer, related_key, related_slugs
 from .redirects import redirect_specs
 from .sitemap import sitemap_specs
@@ -76,25 +77,29 @@ class Explanation:
 def _keys(config: SiteConfig, output: Path, drafts: bool) -> tuple[str, str]:
     # The word list changes every article's normalized text: its bytes count, not only its path.
     words = config.normalize.words.read_bytes() if config.normalize.words and config.normalize.words.is_file() else None
+    # Bodies hold photo markup: its URLs (under the base path) and variant widths are theirs too.
     body = stable_digest(code_digest(), config.normalize, words, [t.key for t in config.taxonomies],
-                         config.timezone)
+                         config.timezone, config.images, images.formats(config.images), config.base_path)
     return body, stable_digest(body, config, str(output.resolve()), drafts)
 
 
 def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Progress | None = None,
-          state: BuildState | None = None, jobs: int = 0) -> tuple[BuildReport, BuildState, Explanation]:
-    """Build into `output`. On any problem, raise with every problem found and touch nothing."""
+          state: BuildState | None = None, jobs: int = 0, strict: bool = False,
+          ) -> tuple[BuildReport, BuildState, Explanation]:
+    """Build into `output`. On any problem, raise with every problem found and touch nothing.
+
+    `strict`: warnings (a photo without alt text) are problems too."""
     # The state carried in holds millions of long-lived objects; without this, the collector's full
     # passes, set off by the build's own allocations, would walk all of them again and again.
     gc.freeze()
     try:
-        return _build(config, output, drafts, progress, state, jobs)
+        return _build(config, output, drafts, progress, state, jobs, strict)
     finally:
         gc.unfreeze()
 
 
 def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | None,
-           state: BuildState | None, jobs: int) -> tuple[BuildReport, BuildState, Explanation]:
+           state: BuildState | None, jobs: int, strict: bool) -> tuple[BuildReport, BuildState, Explanation]:
     start = time.perf_counter()
     check_output(output, config.root, (config.content_dir, config.theme_dir))
     body_key, page_key = _keys(config, output, drafts)
@@ -108,25 +113,27 @@ def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | 
         reason = "site settings changed: every page is rendered"
     incremental = bool(state.pages) and output.is_dir()
     if state.renderer is None:
-        state.renderer = BodyRenderer(config.normalize, cache_dir(config.root))
+        state.renderer = BodyRenderer(config.normalize, cache_dir(config.root), config)
     state.sources, reread = read_sources(config, state.sources, state.renderer, jobs, progress)
     with ThreadPoolExecutor(1) as pool:
         # Listing the output folder is mostly system calls, which run while this thread works on. (Started
         # after reading, which may fork: a process should not fork while it has other threads.)
         scan = pool.submit(scan_output, output) if incremental else None
-        return _build_with(config, output, drafts, state, reread, jobs, start, reason, incremental, scan)
+        return _build_with(config, output, drafts, state, reread, jobs, start, reason, incremental, scan, strict)
 
 
 def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildState, reread: list[str],
-                jobs: int, start: float, reason: str, incremental: bool, scan: Future | None,
+                jobs: int, start: float, reason: str, incremental: bool, scan: Future | None, strict: bool,
                 ) -> tuple[BuildReport, BuildState, Explanation]:
     problems = [p for e in state.sources.values() for p in e.problems]
+    if strict and any(p.warning for p in problems):
+        raise AkhbarError([dataclasses.replace(p, warning=False) for p in problems])
     renderer = PageRenderer(config)
     theme = tree_digest(renderer.templates_dir)
     statics = _static_files(config)
     static_digests = {f.rel_path: stable_digest(f.data) for f in statics}
     # Everything the site is made of (with the generator, the settings and the output path in the keys).
-    inputs = stable_digest(theme, static_digests, [(path, e.text_digest) for path, e in state.sources.items()])
+    inputs = stable_digest(theme, static_digests, [(path, e.text_digest, e.photos) for path, e in state.sources.items()])
     if incremental and inputs == state.inputs and not reread and scan is not None and scan.result() == state.stamps:
         # Nothing changed, and the output is exactly as the last build left it.
         report = BuildReport(state.counts[0], state.counts[1], 0, 0, time.perf_counter() - start,
@@ -149,6 +156,12 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     if clashes:
         raise AkhbarError(clashes)
     specs += redirects
+    photo_jobs = _photo_jobs(config, site.articles)
+    photo_cache = cache_dir(config.root) / "images"
+    encoded, failed = images.encode_missing(photo_jobs, photo_cache, config.images, jobs or os.cpu_count() or 1)
+    if failed:
+        raise AkhbarError(failed)
+    photo_files = {rel for job in photo_jobs for rel in images.job_outputs(job)}
     fingerprints, state.contexts = _fingerprints(specs, theme, state.contexts)
     # Trust the output only where it still is exactly what the last build left there.
     on_disk = scan.result() if scan else {}
@@ -156,9 +169,11 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     changed = [s for s in specs if s.rel_path not in intact or state.pages.get(s.rel_path) != fingerprints[s.rel_path]]
     if incremental:
         pages = [renderer.render_page(s) for s in changed]
-        wanted = set(fingerprints) | set(static_digests)
+        wanted = set(fingerprints) | set(static_digests) | photo_files
         new_statics = [f for f in statics
                        if f.rel_path not in intact or state.statics.get(f.rel_path) != static_digests[f.rel_path]]
+        # A photo variant's name is the digest of what it is made of: one still in place is the right one.
+        new_statics += images.output_files(photo_jobs, photo_cache, skip=intact)
         result = write_changes(pages + new_statics, output, removed=set(on_disk) - wanted)
         stamps = {rel: on_disk[rel] for rel in wanted if rel in on_disk}
         for f in pages + new_statics:
@@ -166,14 +181,15 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
             stamps[f.rel_path] = (st.st_mtime_ns, st.st_size)
     else:
         # Streamed: pages are written as they render, never all held at once (100,000 of them would not fit).
-        result = write_tree(itertools.chain(renderer.render_pages(changed, jobs or os.cpu_count() or 1), statics), output)
+        result = write_tree(itertools.chain(renderer.render_pages(changed, jobs or os.cpu_count() or 1), statics,
+                                            images.output_files(photo_jobs, photo_cache, skip=set())), output)
         stamps = scan_output(output)
     state.pages, state.statics, state.stamps, state.inputs = fingerprints, static_digests, stamps, inputs
     state.counts = len(site.articles), sum(s.rel_path.endswith(".html") for s in specs)
 
     report = BuildReport(
         articles=state.counts[0], pages=state.counts[1], written=result.written, removed=result.removed,
-        seconds=time.perf_counter() - start, warnings=tuple(p for p in problems if p.warning),
+        seconds=time.perf_counter() - start, warnings=tuple(p for p in problems if p.warning), encoded=encoded,
     )
     return report, state, Explanation(reason, tuple(reread), tuple(s.rel_path for s in changed))
 
@@ -191,6 +207,17 @@ def _fingerprints(specs: list[PageSpec], theme: str, memo: dict[str, tuple[str, 
         fingerprints[spec.rel_path] = fingerprint
         kept[spec.rel_path] = (theme, spec.template, spec.context, fingerprint)
     return fingerprints, kept
+
+
+def _photo_jobs(config: SiteConfig, articles: tuple[Article, ...]) -> list[images.EncodeJob]:
+    """What the site's photos need encoded: every variant of every photo an article in the site shows."""
+    leads = [a.picture for a in articles if a.picture]
+    pictures = leads + [p for a in articles for p in a.pictures]
+    where: dict[str, tuple[str, int]] = {}
+    for article in reversed(articles):  # the oldest article naming a photo is where its errors point
+        for p in (*((article.picture,) if article.picture else ()), *article.pictures):
+            where.setdefault(p.image.digest, (article.source, p.line))
+    return images.plan(pictures, leads, config.images, where)
 
 
 def _static_files(config: SiteConfig) -> list[OutputFile]:
