@@ -12,6 +12,7 @@ from .config import SiteConfig
 from .dates import jalali_parts
 from .digest import stable_digest
 from .errors import Problem
+from .images import is_url
 from .model import Article, RawArticle, RenderedBody, Site, Taxonomy, Term, TermRef
 from .slugs import term_slug, url_path
 
@@ -84,7 +85,8 @@ def _article(config: SiteConfig, raw: RawArticle, body: RenderedBody, display: d
     article = Article(
         source=raw.source.rel, slug=meta.slug, url=url_path("news", meta.slug), title=body.title,
         date=meta.date, date_text=date_text, month=(year, month), modified=meta.updated or meta.date, lead=body.lead, html=body.html,
-        terms=terms, news_id=meta.news_id, draft=meta.draft, image=meta.image, extra=meta.extra,
+        terms=terms, news_id=meta.news_id, draft=meta.draft, extra=meta.extra,
+        image=meta.image if meta.image and is_url(meta.image) else None, picture=body.picture, pictures=body.pictures,
         lead_in_body=body.lead_in_body, updated=meta.updated, aliases=meta.aliases,
         aliases_line=meta.lines.get("aliases", 1),
     )

@@ -9,17 +9,21 @@ from pathlib import Path
 from markdown import Markdown
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
-from .config import NormalizeConfig
+from .config import NormalizeConfig, SiteConfig
 from .digest import stable_digest
+from .errors import Problem
+from .figures import PhotoContext, PictureExtension
+from .images import Stamp, is_url
 from .model import FrontMatter, RawArticle, RenderedBody
 from .normalize import TextNormalizer
 from .prose import ProseExtension
 
 
-def make_markdown(prose: ProseExtension) -> Markdown:
-    """The one Markdown configuration used by `build` and `fmt` alike."""
+def make_markdown(prose: ProseExtension, pictures: PictureExtension | None = None) -> Markdown:
+    """The one Markdown configuration used by `build` and `fmt` alike (`fmt` leaves photos as they are)."""
     return Markdown(
-        extensions=["extra", "sane_lists", TocExtension(slugify=slugify_unicode), prose],
+        extensions=["extra", "sane_lists", TocExtension(slugify=slugify_unicode), prose,
+                    *([pictures] if pictures else [])],
         output_format="html",
     )
 
@@ -27,11 +31,13 @@ def make_markdown(prose: ProseExtension) -> Markdown:
 class BodyRenderer:
     """Holds one Markdown instance and one normalizer; build one per process and reuse it."""
 
-    def __init__(self, config: NormalizeConfig, cache_dir: Path | None = None) -> None:
+    def __init__(self, config: NormalizeConfig, cache_dir: Path | None = None, site: SiteConfig | None = None) -> None:
         self.config = config
+        self.site = site  # without it (fmt, unit tests) photos are left as Markdown writes them
         self.normalizer = TextNormalizer(config, cache_dir)
         self.prose = ProseExtension(self.normalizer)
-        self.md = make_markdown(self.prose)
+        self.pictures = PictureExtension()
+        self.md = make_markdown(self.prose, self.pictures)
 
     def prose_text(self, text: str, enabled: bool = True) -> str:
         return self.normalizer.normalize(text) if enabled and self.config.enabled else text
@@ -43,15 +49,36 @@ class BodyRenderer:
         return self.md.convert(body)
 
     def render(self, raw: RawArticle, term_keys: tuple[str, ...]) -> RenderedBody:
+        return self.render_article(raw, term_keys)[0]
+
+    def render_article(self, raw: RawArticle, term_keys: tuple[str, ...],
+                       ) -> tuple[RenderedBody, list[Problem], dict[str, Stamp | None]]:
+        """The rendered body, the problems with its photos, and every photo file it names with its stamp
+        (the body must be rendered again when one of them changes, even if the text did not)."""
         meta = raw.meta
         on = meta.normalize
-        html = self.markdown(raw.body, on)
+        ctx = None
+        if self.site is not None:
+            ctx = PhotoContext(raw, self.site.content_dir, self.site.root, self.site.images, self.site.base_path,
+                               lambda text: self.prose_text(text, on))
+        assert self.pictures.processor is not None
+        self.pictures.processor.context = ctx
+        try:
+            html = self.markdown(raw.body, on)
+        finally:
+            self.pictures.processor.context = None
+        picture = None
+        if ctx is not None and meta.image and not is_url(meta.image):
+            picture = ctx.picture(meta.image, self.prose_text(meta.image_alt or "", on),
+                                  self.prose_text(meta.image_caption or "", on), meta.lines.get("image", 1), "lead photo")
         opening = first_paragraph(html)
         lead = self.prose_text(meta.lead, on) if meta.lead else opening
         terms = {key: tuple(self.prose_text(v, on) for v in term_values(meta, key)) for key in term_keys}
         body = RenderedBody(title=self.prose_text(meta.title, on), lead=lead, terms=terms, html=html,
-                            lead_in_body=" ".join(lead.split()) == opening)
-        return dataclasses.replace(body, digest=stable_digest(body))
+                            lead_in_body=" ".join(lead.split()) == opening, picture=picture,
+                            pictures=tuple(ctx.pictures) if ctx else ())
+        body = dataclasses.replace(body, digest=stable_digest(body))
+        return body, (ctx.problems if ctx else []), (ctx.files if ctx else {})
 
 
 def term_values(meta: FrontMatter, key: str) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=0, help="worker processes for a cold build (default: all cores)")
     b.add_argument("--no-cache", action="store_true", help="ignore .cache/ and build everything")
     b.add_argument("--explain", action="store_true", help="print what was rebuilt and why")
+    b.add_argument("--strict", action="store_true", help="treat warnings (a photo without alt text) as problems")
 
     s = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild + reload on every change")
     s.add_argument("--host", default="127.0.0.1")
@@ -105,7 +106,8 @@ def _build(config, args: argparse.Namespace) -> int:
     bar = ProgressBar("building")
     try:
         report, state, explained = build(config, output, drafts=args.drafts, progress=bar,
-                                         state=state if isinstance(state, BuildState) else None, jobs=args.jobs)
+                                         state=state if isinstance(state, BuildState) else None, jobs=args.jobs,
+                                         strict=args.strict)
     finally:
         bar.close()
     if explained.reason != "nothing changed":  # else the cache on disk already says all this state does
@@ -116,8 +118,9 @@ def _build(config, args: argparse.Namespace) -> int:
         print(f"why: {explained.reason}")
         print(f"read again ({len(explained.read)}):" + "".join(f"\n  {p}" for p in explained.read[:50]))
         print(f"pages rendered ({len(explained.rendered)}):" + "".join(f"\n  {p}" for p in explained.rendered[:50]))
+    encoded = f", {report.encoded} image variants encoded" if report.encoded else ""
     print(f"{report.articles} articles, {report.pages} pages ({report.written} written, "
-          f"{report.removed} removed) in {report.seconds:.2f} s")
+          f"{report.removed} removed{encoded}) in {report.seconds:.2f} s")
     return EXIT_OK
 
 

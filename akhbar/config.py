@@ -59,6 +59,25 @@ class FeedsConfig:
     full_content: bool = False  # the whole article in each entry, else its lead
 
 
+IMAGE_FORMATS = ("avif", "webp")  # modern formats a `<picture>` may offer; the source's own format is the fallback
+
+
+def writable_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats this Pillow can encode: AVIF needs a Pillow built with libavif (11.3+ has it in its wheels)."""
+    from PIL import features
+
+    return tuple(f for f in formats if features.check(f))
+
+
+@dataclass(frozen=True)
+class ImagesConfig:
+    widths: tuple[int, ...] = (320, 640, 960, 1280, 1920)  # variant widths, never above the source's
+    formats: tuple[str, ...] = IMAGE_FORMATS  # `<source>`s, best first; those Pillow cannot write are skipped
+    quality: int = 80  # encoder quality, 1 to 100, for JPEG, WebP and AVIF alike
+    sizes: str = "(min-width: 44rem) 42rem, calc(100vw - 2rem)"  # `sizes` of body and lead photos (how wide the column is)
+    thumb_sizes: str = "7rem"  # `sizes` of the thumbnails on cards
+
+
 DEFAULT_TAXONOMIES = (
     TaxonomyConfig("tags", "tags", "برچسب‌ها", "برچسب"),
     TaxonomyConfig("sections", "section", "سرویس‌ها", "سرویس"),
@@ -81,6 +100,7 @@ class SiteConfig:
     normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
     importer: ImportConfig = field(default_factory=ImportConfig)  # the [import] table
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
+    images: ImagesConfig = field(default_factory=ImagesConfig)
 
     @property
     def base_path(self) -> str:
@@ -142,6 +162,15 @@ _TOP: dict[str, _Check] = {
 _FEEDS: dict[str, _Check] = {
     "limit": (_is_pos_int, "must be a whole number above 0"),
     "full_content": (_is_bool, "must be true or false"),
+}
+_IMAGES: dict[str, _Check] = {
+    "widths": (lambda v: isinstance(v, list) and bool(v) and all(_is_pos_int(w) and w <= 8192 for w in v),
+               "must be a list of widths in pixels, e.g. [320, 640, 960, 1280, 1920]"),
+    "formats": (lambda v: isinstance(v, list) and all(f in IMAGE_FORMATS for f in v) and len(set(v)) == len(v),
+                'must be a list of "avif" and "webp", best first (the source\'s own format is always the fallback)'),
+    "quality": (lambda v: _is_pos_int(v) and v <= 100, "must be a whole number from 1 to 100"),
+    "sizes": (lambda v: isinstance(v, str) and bool(v.strip()), 'must be an HTML sizes value, e.g. "100vw"'),
+    "thumb_sizes": (lambda v: isinstance(v, str) and bool(v.strip()), 'must be an HTML sizes value, e.g. "7rem"'),
 }
 _NORMALIZE: dict[str, _Check] = {
     "enabled": (_is_bool, "must be true or false"),
@@ -224,7 +253,7 @@ def load_config(root: Path) -> SiteConfig:
         raise AkhbarError(Problem(rel, line, f"is not valid TOML: {e}")) from None
 
     problems: list[Problem] = []
-    nested = {key: data.pop(key, None) for key in ("normalize", "taxonomies", "import", "feeds")}
+    nested = {key: data.pop(key, None) for key in ("normalize", "taxonomies", "import", "feeds", "images")}
     top = _check_table(data, _TOP, text, rel, None, problems)
     if "base_url" in top and not top["base_url"].endswith("/"):
         top["base_url"] += "/"
@@ -255,11 +284,23 @@ def load_config(root: Path) -> SiteConfig:
     elif nested["feeds"] is not None:
         problems.append(Problem(rel, _line_of(text, "feeds"), "feeds must be a table: [feeds]"))
 
+    images = ImagesConfig()
+    if isinstance(nested["images"], dict):
+        good = _check_table(nested["images"], _IMAGES, text, rel, "images", problems)
+        if "widths" in good:
+            good["widths"] = tuple(sorted(set(good["widths"])))
+        if "formats" in good:
+            good["formats"] = tuple(good["formats"])
+        images = ImagesConfig(**good)
+    elif nested["images"] is not None:
+        problems.append(Problem(rel, _line_of(text, "images"), "images must be a table: [images]"))
+
     taxonomies = DEFAULT_TAXONOMIES
     if nested["taxonomies"] is not None:
         taxonomies = _taxonomies(nested["taxonomies"], text, rel, problems)
 
-    config = SiteConfig(root=root, normalize=norm, taxonomies=taxonomies, importer=importer, feeds=feeds, **top)
+    config = SiteConfig(root=root, normalize=norm, taxonomies=taxonomies, importer=importer, feeds=feeds,
+                        images=images, **top)
     if not problems and not config.theme_dir.is_dir():
         themes = ", ".join(sorted(p.name for p in (root / "themes").glob("*") if p.is_dir())) or "none"
         problems.append(Problem(rel, _line_of(text, "theme"), f"unknown theme {config.theme!r}; themes/ holds: {themes}"))

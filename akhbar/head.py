@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from .config import SiteConfig
+from .images import og_path, og_size
 from .model import Article
 
 # In a <script> element only `</script>` (and `<!--`) can end the data early; escaping every <, > and &
@@ -40,8 +41,16 @@ def script_json(data: object) -> Markup:
 
 
 def share_image(config: SiteConfig, article: Article | None) -> str | None:
+    """The page's share image: the article's lead photo cropped to 1200×630, else its `image` URL, else the site's."""
+    if article is not None and article.picture is not None:
+        return absolute_url(config, og_path(article.picture.image))
     image = (article.image if article is not None else None) or config.image
     return absolute_url(config, image) if image else None
+
+
+def share_size(article: Article | None) -> tuple[int, int] | None:
+    """The share crop's size in pixels, when the build made it (for og:image:width and height)."""
+    return og_size(article.picture.image) if article is not None and article.picture is not None else None
 
 
 def news_article(config: SiteConfig, article: Article) -> Markup:

@@ -38,6 +38,8 @@ class FrontMatter:
     lead: str | None = None
     draft: bool = False
     image: str | None = None
+    image_alt: str | None = None
+    image_caption: str | None = None
     normalize: bool = True
     updated: ArticleDate | None = None  # last substantial change, for feeds, the sitemap and JSON-LD
     aliases: tuple[str, ...] = ()  # output files of old addresses that redirect here (see redirects.py)
@@ -54,6 +56,28 @@ class RawArticle:
 
 
 @dataclass(frozen=True)
+class SourceImage:
+    """A photo an article shows, as probed from its file's header: enough to write its markup."""
+
+    path: str  # absolute, for the encoder
+    rel: str  # as shown to the editor, e.g. "content/1397/photo.jpg"
+    digest: str  # of its bytes and the encoding settings: names every variant, so a new photo gets new names
+    width: int  # after EXIF orientation
+    height: int
+    fallback: str  # the source's own format, the `<img>`'s: "jpeg" or "png"
+
+
+@dataclass(frozen=True)
+class Picture:
+    """One use of a photo: the image with the alt text and caption this article gives it (normalized)."""
+
+    image: SourceImage
+    alt: str
+    caption: str
+    line: int  # where the article names it
+
+
+@dataclass(frozen=True)
 class RenderedBody:
     """An article after normalization and Markdown: what the cache can keep per content hash."""
 
@@ -62,6 +86,8 @@ class RenderedBody:
     terms: Mapping[str, tuple[str, ...]]  # front-matter key of each taxonomy → its normalized values
     html: str
     lead_in_body: bool = False  # the lead is the body's first paragraph: the article page shows it once
+    picture: Picture | None = None  # the lead photo (front matter `image`), when it is a file under content/
+    pictures: tuple[Picture, ...] = ()  # the photos in the body, in order
     digest: str = ""  # of all the above, computed once when rendered (and cached with it)
 
 
@@ -89,7 +115,9 @@ class Article:
     lead_in_body: bool = False
     news_id: int | None = None
     draft: bool = False
-    image: str | None = None
+    image: str | None = None  # the front matter's `image` when it is a full URL (shared, not shown)
+    picture: Picture | None = None  # the lead photo
+    pictures: tuple[Picture, ...] = ()  # the body's photos
     updated: ArticleDate | None = None
     aliases: tuple[str, ...] = ()  # output files of the redirect pages, e.g. "fa/news/64048/index.html"
     aliases_line: int = 1  # where `aliases` is in the source, for collision errors
@@ -233,3 +261,4 @@ class BuildReport:
     removed: int
     seconds: float
     warnings: tuple[Problem, ...] = ()
+    encoded: int = 0  # image variants encoded (not found in .cache/images/)

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 import jinja2
+from markupsafe import Markup
 
 from .archive import ARCHIVE, archive_periods
 from .config import SiteConfig, TaxonomyConfig
@@ -19,8 +20,9 @@ from .dates import jalali
 from .digits import to_persian_digits
 from .errors import AkhbarError, Problem
 from .feeds import FEED, feed_specs, term_feed
-from .head import absolute_url, news_article, rfc3339, share_image
-from .model import ArchivePeriod, Article, OutputFile, Pager, PageSpec, Site, TermCount
+from .head import absolute_url, news_article, rfc3339, share_image, share_size
+from .images import picture_html
+from .model import ArchivePeriod, Article, OutputFile, Pager, PageSpec, Picture, Site, TermCount
 from .paginate import paginate
 from .search import SEARCH
 from .workers import can_fork, fork_map
@@ -50,8 +52,18 @@ class PageRenderer:
             config=config, url=self.url, abs_url=lambda path="": absolute_url(config, path),
             news_article=lambda article: news_article(config, article),
             share_image=lambda article=None: share_image(config, article),
+            share_size=share_size, picture=self.picture,
             site_feed=FEED, term_feed=term_feed,
         )
+
+    def picture(self, picture: Picture, kind: str = "lead") -> Markup:
+        """A photo in a template: the article's lead photo ("lead": fetched first) or a card's thumbnail ("thumb")."""
+        images = self.config.images
+        if kind == "lead":
+            html = picture_html(picture, images, self.config.base_path, images.sizes, eager=True, css="lead-photo")
+        else:
+            html = picture_html(picture, images, self.config.base_path, images.thumb_sizes, figure=False, css="thumb")
+        return Markup(html)
 
     def url(self, path: str = "") -> str:
         """A link to a site-relative URL, under the site's base path (works from a sub-path)."""

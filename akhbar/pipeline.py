@@ -18,7 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import search
+from . import images, search
 from .assemble import AssembleMemo, assemble
 from .body import BodyRenderer
 from .cache import cache_dir
@@ -26,7 +26,7 @@ from .config import SiteConfig
 from .digest import code_digest, stable_digest, tree_digest
 from .errors import AkhbarError
 from .files import is_temporary
-from .model import BuildReport, OutputFile, PageSpec
+from .model import Article, BuildReport, OutputFile, PageSpec
 from .pages import PageRenderer, related_key, related_slugs
 from .redirects import redirect_specs
 from .sitemap import sitemap_specs
@@ -82,33 +82,34 @@ class Explanation:
 def _keys(config: SiteConfig, output: Path, drafts: bool) -> tuple[str, str]:
     # The word list changes every article's normalized text: its bytes count, not only its path.
     words = config.normalize.words.read_bytes() if config.normalize.words and config.normalize.words.is_file() else None
+    # Bodies hold photo markup: its URLs (under the base path) and variant widths are theirs too.
     body = stable_digest(code_digest(), config.normalize, words, [t.key for t in config.taxonomies],
-                         config.timezone)
+                         config.timezone, config.images, images.formats(config.images), config.base_path)
     return body, stable_digest(body, config, str(output.resolve()), drafts)
 
 
 def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Progress | None = None,
-          state: BuildState | None = None, jobs: int = 0, index_search: bool = True,
+          state: BuildState | None = None, jobs: int = 0, strict: bool = False, index_search: bool = True,
           cancelled: Callable[[], bool] | None = None) -> tuple[BuildReport, BuildState, Explanation]:
     """Build into `output`. On any problem, raise with every problem found and touch nothing.
 
-    With `index_search` false, a search index already in the output stays as it is even if articles
-    changed (`serve` reloads first and brings the index up to date once the edits pause). `cancelled`
-    is asked while the index is made: when it says yes, `search.IndexCancelledError` is raised and
-    nothing is written.
+    `strict`: warnings (a photo without alt text) are problems too. With `index_search` false, a search
+    index already in the output stays as it is even if articles changed (`serve` reloads first and
+    brings the index up to date once the edits pause). `cancelled` is asked while the index is made:
+    when it says yes, `search.IndexCancelledError` is raised and nothing is written.
     """
     # The state carried in holds millions of long-lived objects; without this, the collector's full
     # passes, set off by the build's own allocations, would walk all of them again and again.
     gc.freeze()
     try:
-        return _build(config, output, drafts, progress, state, jobs, index_search, cancelled)
+        return _build(config, output, drafts, progress, state, jobs, strict, index_search, cancelled)
     finally:
         gc.unfreeze()
 
 
 def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | None,
-           state: BuildState | None, jobs: int, index_search: bool, cancelled: Callable[[], bool] | None,
-           ) -> tuple[BuildReport, BuildState, Explanation]:
+           state: BuildState | None, jobs: int, strict: bool, index_search: bool,
+           cancelled: Callable[[], bool] | None) -> tuple[BuildReport, BuildState, Explanation]:
     start = time.perf_counter()
     check_output(output, config.root, (config.content_dir, config.theme_dir))
     body_key, page_key = _keys(config, output, drafts)
@@ -122,21 +123,23 @@ def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | 
         reason = "site settings changed: every page is rendered"
     incremental = bool(state.pages) and output.is_dir()
     if state.renderer is None:
-        state.renderer = BodyRenderer(config.normalize, cache_dir(config.root))
+        state.renderer = BodyRenderer(config.normalize, cache_dir(config.root), config)
     state.sources, reread = read_sources(config, state.sources, state.renderer, jobs, progress)
     with ThreadPoolExecutor(1) as pool:
         # Listing the output folder is mostly system calls, which run while this thread works on. (Started
         # after reading, which may fork: a process should not fork while it has other threads.)
         scan = pool.submit(scan_output, output) if incremental else None
         return _build_with(config, output, drafts, state, reread, jobs, start, reason, incremental, scan,
-                           index_search, cancelled)
+                           strict, index_search, cancelled)
 
 
 def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildState, reread: list[str],
-                jobs: int, start: float, reason: str, incremental: bool, scan: Future | None,
+                jobs: int, start: float, reason: str, incremental: bool, scan: Future | None, strict: bool,
                 index_search: bool, cancelled: Callable[[], bool] | None,
                 ) -> tuple[BuildReport, BuildState, Explanation]:
     problems = [p for e in state.sources.values() for p in e.problems]
+    if strict and any(p.warning for p in problems):
+        raise AkhbarError([dataclasses.replace(p, warning=False) for p in problems])
     if state.pages_renderer is None:
         state.pages_renderer = PageRenderer(config)
     renderer = state.pages_renderer
@@ -144,7 +147,7 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     statics = _static_files(config)
     static_digests = {f.rel_path: stable_digest(f.data) for f in statics}
     # Everything the site is made of (with the generator, the settings and the output path in the keys).
-    inputs = stable_digest(theme, static_digests, [(path, e.text_digest) for path, e in state.sources.items()])
+    inputs = stable_digest(theme, static_digests, [(path, e.text_digest, e.photos) for path, e in state.sources.items()])
     up_to_date = not (index_search and state.index_behind)
     if incremental and up_to_date and inputs == state.inputs and not reread and scan is not None and scan.result() == state.stamps:
         # Nothing changed, and the output is exactly as the last build left it.
@@ -168,6 +171,12 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     if clashes:
         raise AkhbarError(clashes)
     specs += redirects
+    photo_jobs = _photo_jobs(config, site.articles)
+    photo_cache = cache_dir(config.root) / "images"
+    encoded, failed = images.encode_missing(photo_jobs, photo_cache, config.images, jobs or os.cpu_count() or 1)
+    if failed:
+        raise AkhbarError(failed)
+    photo_files = {rel for job in photo_jobs for rel in images.job_outputs(job)}
     fingerprints, state.contexts = _fingerprints(specs, theme, state.contexts)
     # Trust the output only where it still is exactly what the last build left there.
     on_disk = scan.result() if scan else {}
@@ -187,9 +196,11 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
             state.index_behind = False
             statics += index
             static_digests.update((f.rel_path, stable_digest(f.data)) for f in index)
-        wanted = set(fingerprints) | set(static_digests)
+        wanted = set(fingerprints) | set(static_digests) | photo_files
         new_statics = [f for f in statics
                        if f.rel_path not in intact or state.statics.get(f.rel_path) != static_digests[f.rel_path]]
+        # A photo variant's name is the digest of what it is made of: one still in place is the right one.
+        new_statics += images.output_files(photo_jobs, photo_cache, skip=intact)
         result = write_changes(pages + new_statics, output, removed=set(on_disk) - wanted)
         stamps = {rel: on_disk[rel] for rel in wanted if rel in on_disk}
         for f in pages + new_statics:
@@ -205,7 +216,8 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
             return index
 
         pages = renderer.render_pages(changed, jobs or os.cpu_count() or 1)
-        result = write_tree(itertools.chain(pages, statics), output, finish=index_staged)
+        photos = images.output_files(photo_jobs, photo_cache, skip=set())
+        result = write_tree(itertools.chain(pages, statics, photos), output, finish=index_staged)
         stamps = scan_output(output)
     state.pages, state.statics, state.stamps, state.inputs = fingerprints, static_digests, stamps, inputs
     state.counts = len(site.articles), sum(s.rel_path.endswith(".html") for s in specs)
@@ -213,7 +225,7 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
 
     report = BuildReport(
         articles=state.counts[0], pages=state.counts[1], written=result.written, removed=result.removed,
-        seconds=time.perf_counter() - start, warnings=tuple(p for p in problems if p.warning),
+        seconds=time.perf_counter() - start, warnings=tuple(p for p in problems if p.warning), encoded=encoded,
     )
     return report, state, Explanation(reason, tuple(reread), tuple(s.rel_path for s in changed))
 
@@ -231,6 +243,17 @@ def _fingerprints(specs: list[PageSpec], theme: str, memo: dict[str, tuple[str, 
         fingerprints[spec.rel_path] = fingerprint
         kept[spec.rel_path] = (theme, spec.template, spec.context, fingerprint)
     return fingerprints, kept
+
+
+def _photo_jobs(config: SiteConfig, articles: tuple[Article, ...]) -> list[images.EncodeJob]:
+    """What the site's photos need encoded: every variant of every photo an article in the site shows."""
+    leads = [a.picture for a in articles if a.picture]
+    pictures = leads + [p for a in articles for p in a.pictures]
+    where: dict[str, tuple[str, int]] = {}
+    for article in reversed(articles):  # the oldest article naming a photo is where its errors point
+        for p in (*((article.picture,) if article.picture else ()), *article.pictures):
+            where.setdefault(p.image.digest, (article.source, p.line))
+    return images.plan(pictures, leads, config.images, where)
 
 
 def _static_files(config: SiteConfig) -> list[OutputFile]:

@@ -41,7 +41,7 @@ _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 _BOUNDARY = YAMLHandler.FM_BOUNDARY
 _SLUG_OK = re.compile(r"[^/\\\x00-\x20?#%\"'<>|*:]+")
 KNOWN_KEYS = ("title", "date", "slug", "tags", "section", "province", "news_id", "lead", "draft", "image", "normalize",
-              "updated", "aliases")
+              "updated", "aliases", "image_alt", "image_caption")
 
 
 def is_content_file(path: Path) -> bool:
@@ -197,7 +197,7 @@ def _validate(data: dict, lines: dict[str, int], src: SourceFile, tz: ZoneInfo) 
         tags = []
 
     single = {}
-    for key in ("section", "province", "lead", "image"):
+    for key in ("section", "province", "lead", "image", "image_alt", "image_caption"):
         value = data.get(key)
         if value is not None and _text(value) is None and value != "":
             bad(key, f"{key} must be text")

@@ -17,6 +17,7 @@ from .body import BodyRenderer
 from .config import SiteConfig
 from .digest import stable_digest
 from .errors import Problem
+from .images import stamp_of
 from .model import RawArticle, RenderedBody
 from .read import Stamp, discover_stamped, load_source, parse_article
 from .workers import can_fork, fork_map
@@ -33,6 +34,10 @@ class SourceEntry:
     raw: RawArticle | None  # front matter; its text and body are dropped once rendered
     problems: list[Problem]
     body: RenderedBody | None
+    photos: tuple[tuple[str, Stamp | None], ...] = ()  # every photo file the article names, with its stamp then
+
+    def photos_changed(self) -> bool:
+        return any(stamp_of(Path(path)) != stamp for path, stamp in self.photos)
 
 
 def load_entry(path: Path, stamp: Stamp, old: SourceEntry | None, config: SiteConfig,
@@ -42,14 +47,14 @@ def load_entry(path: Path, stamp: Stamp, old: SourceEntry | None, config: SiteCo
     if isinstance(src, Problem):
         return SourceEntry(stamp, "", None, [src], None), True
     digest = stable_digest(src.text)
-    if old and old.text_digest == digest:
+    if old and old.text_digest == digest and not old.photos_changed():
         return dataclasses.replace(old, stamp=stamp), False
     raw = parse_article(src, config.tz)
     if isinstance(raw, list):
         return SourceEntry(stamp, digest, None, raw, None), True
-    body = renderer.render(raw, keys)
+    body, problems, photos = renderer.render_article(raw, keys)
     slim = dataclasses.replace(raw, source=dataclasses.replace(raw.source, text=""), body="")
-    return SourceEntry(stamp, digest, slim, [], body), True
+    return SourceEntry(stamp, digest, slim, problems, body, tuple(sorted(photos.items()))), True
 
 
 def _load_chunk(shared: tuple[SiteConfig, BodyRenderer, tuple[str, ...]],
@@ -67,7 +72,7 @@ def read_sources(config: SiteConfig, previous: dict[str, SourceEntry], renderer:
     todo: list[tuple[str, Stamp]] = []
     for path, stamp in discover_stamped(config.content_dir):
         old = previous.get(path)
-        if old and old.stamp == stamp:
+        if old and old.stamp == stamp and not old.photos_changed():
             entries[path] = old
         else:
             todo.append((path, stamp))

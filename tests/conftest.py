@@ -14,6 +14,7 @@ import io
 import os
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -34,9 +35,17 @@ INVISIBLE = frozenset({"script", "style", "template"})
 # ----------------------------------------------------------------------------- project copies
 
 
+# Photo variants are named by their source's bytes and the settings, so every copy of the sample project
+# can share one image cache: the sample photos are encoded once per test run, not once per copy.
+SHARED_IMAGE_CACHE = Path(tempfile.mkdtemp(prefix="akhbar-test-images-"))
+
+
 def copy_project(dest: Path, base_url: str | None = None) -> Path:
-    """Copy content/, themes/, site_config.toml and the word list it names into `dest` (nothing else)."""
+    """Copy content/, themes/, site_config.toml and the word list it names into `dest` (nothing else but a
+    link to the test run's shared photo cache)."""
     dest.mkdir(parents=True, exist_ok=True)
+    (dest / ".cache").mkdir(exist_ok=True)
+    (dest / ".cache" / "images").symlink_to(SHARED_IMAGE_CACHE, target_is_directory=True)
     shutil.copytree(REPO / "content", dest / "content")
     shutil.copytree(REPO / "themes", dest / "themes")
     shutil.copy(REPO / WORD_LIST, dest / WORD_LIST)

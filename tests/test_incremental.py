@@ -185,7 +185,7 @@ def test_scripted_edits_give_the_bytes_of_a_clean_full_build(project: Path, tmp_
     def _() -> None:
         edit(project / DRAFT, sub_once(r"^draft: true\n", ""))
         (project / "themes/default/static/css/print.css").unlink()
-        edit(project / "themes/default/templates/_macros.html", sub_once(r'<article class="card">', '<article class="card card--news">'))
+        edit(project / "themes/default/templates/_macros.html", sub_once(r'<article class="card\{\{', '<article class="card card--news{{'))
 
     for i, (name, change) in enumerate(steps, 1):
         change()

@@ -200,7 +200,7 @@ def article_terms(site, src: Source, taxonomy: str) -> set[str]:
 def test_build_prints_one_summary_line(sample_site, published):
     lines = sample_site.run.out.splitlines()
     assert len(lines) == 1
-    m = re.fullmatch(r"(\d+) articles, (\d+) pages \((\d+) written, (\d+) removed\) in \d+\.\d+ s", lines[0])
+    m = re.fullmatch(r"(\d+) articles, (\d+) pages \((\d+) written, (\d+) removed(?:, \d+ image variants encoded)?\) in \d+\.\d+ s", lines[0])
     assert m, lines[0]
     assert int(m[1]) == len(published)
     assert int(m[2]) == len(sample_site.pages)

@@ -135,7 +135,7 @@ def test_write_tree_never_writes_outside_and_keeps_the_old_output(tmp_path, tree
 # ----------------------------------------------------------------------------- through the command line
 
 
-SUMMARY = re.compile(r"^(\d+) articles, (\d+) pages \((\d+) written, (\d+) removed\) in \d+\.\d+ s$")
+SUMMARY = re.compile(r"^(\d+) articles, (\d+) pages \((\d+) written, (\d+) removed(?:, \d+ image variants encoded)?\) in \d+\.\d+ s$")
 
 
 def summary(run) -> tuple[int, int, int, int]:
