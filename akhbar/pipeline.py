@@ -125,6 +125,7 @@ def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | 
     if state.renderer is None:
         state.renderer = BodyRenderer(config.normalize, cache_dir(config.root), config)
     state.sources, reread = read_sources(config, state.sources, state.renderer, jobs, progress)
+    _stop_if(cancelled)
     with ThreadPoolExecutor(1) as pool:
         # Listing the output folder is mostly system calls, which run while this thread works on. (Started
         # after reading, which may fork: a process should not fork while it has other threads.)
@@ -157,6 +158,7 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     pairs = [(e.raw, e.body) for e in state.sources.values()
              if e.raw is not None and e.body is not None and (drafts or not e.raw.meta.draft)]
     site, more, state.assembled = assemble(config, pairs, state.assembled)
+    _stop_if(cancelled)
     problems += more
     if any(not p.warning for p in problems):
         raise AkhbarError(problems)
@@ -178,6 +180,7 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
         raise AkhbarError(failed)
     photo_files = {rel for job in photo_jobs for rel in images.job_outputs(job)}
     fingerprints, state.contexts = _fingerprints(specs, theme, state.contexts)
+    _stop_if(cancelled)
     # Trust the output only where it still is exactly what the last build left there.
     on_disk = scan.result() if scan else {}
     intact = {rel for rel, stamp in state.stamps.items() if on_disk.get(rel) == stamp}
@@ -228,6 +231,13 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
         seconds=time.perf_counter() - start, warnings=tuple(p for p in problems if p.warning), encoded=encoded,
     )
     return report, state, Explanation(reason, tuple(reread), tuple(s.rel_path for s in changed))
+
+
+def _stop_if(cancelled: Callable[[], bool] | None) -> None:
+    """A build that may be cancelled (`serve`'s search-index pass) stops between stages as soon as asked,
+    not only inside Pagefind: an editor's next save must not wait for it. Nothing is written yet."""
+    if cancelled is not None and cancelled():
+        raise search.IndexCancelledError()
 
 
 def _fingerprints(specs: list[PageSpec], theme: str, memo: dict[str, tuple[str, str, dict, str]],

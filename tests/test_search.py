@@ -262,6 +262,25 @@ def test_an_index_build_stops_when_asked_and_writes_nothing(project, tmp_path, m
     assert "news/lorestan-flood-bridges/index.html" in explained.rendered
 
 
+def test_a_cancelled_build_stops_before_pagefind_too_and_the_next_build_catches_up(project, tmp_path, tree_snapshot):
+    """`serve`'s index pass is cancelled by the editor's next save: it stops between stages, not only
+    inside Pagefind, so the save's own rebuild does not wait for a whole build."""
+    config, output = load_config(project), tmp_path / "out"
+    _, state, _ = build(config, output)
+    before = tree_snapshot(output)
+    path = project / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8") + "\nبند تازه.\n", encoding="utf-8")
+    asked = []
+    with pytest.raises(akhbar.search.IndexCancelledError):
+        build(config, output, state=state, cancelled=lambda: asked.append(1) or True)
+    assert len(asked) == 1  # the first stage boundary, right after reading
+    assert tree_snapshot(output) == before
+    _, _, explained = build(config, output, state=state)
+    assert "news/lorestan-flood-bridges/index.html" in explained.rendered
+    build(config, tmp_path / "full")
+    assert tree_snapshot(output).keys() == tree_snapshot(tmp_path / "full").keys()
+
+
 def _fake_pagefind(folder: Path, script: str) -> Path:
     path = folder / "pagefind"
     path.write_text("#!/bin/sh\n" + script, encoding="utf-8")
