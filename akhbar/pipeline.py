@@ -14,7 +14,7 @@ import itertools
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,26 +90,28 @@ def _keys(config: SiteConfig, output: Path, drafts: bool) -> tuple[str, str]:
 
 def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Progress | None = None,
           state: BuildState | None = None, jobs: int = 0, strict: bool = False, index_search: bool = True,
-          cancelled: Callable[[], bool] | None = None) -> tuple[BuildReport, BuildState, Explanation]:
+          cancelled: Callable[[], bool] | None = None, trust_output: bool = False,
+          ) -> tuple[BuildReport, BuildState, Explanation]:
     """Build into `output`. On any problem, raise with every problem found and touch nothing.
 
     `strict`: warnings (a photo without alt text) are problems too. With `index_search` false, a search
     index already in the output stays as it is even if articles changed (`serve` reloads first and
     brings the index up to date once the edits pause). `cancelled` is asked while the index is made:
-    when it says yes, `search.IndexCancelledError` is raised and nothing is written.
+    when it says yes, `search.IndexCancelledError` is raised and nothing is written. `trust_output`:
+    take the output to be as the last build (in this process) left it, instead of listing it.
     """
     # The state carried in holds millions of long-lived objects; without this, the collector's full
     # passes, set off by the build's own allocations, would walk all of them again and again.
     gc.freeze()
     try:
-        return _build(config, output, drafts, progress, state, jobs, strict, index_search, cancelled)
+        return _build(config, output, drafts, progress, state, jobs, strict, index_search, cancelled, trust_output)
     finally:
         gc.unfreeze()
 
 
 def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | None,
            state: BuildState | None, jobs: int, strict: bool, index_search: bool,
-           cancelled: Callable[[], bool] | None) -> tuple[BuildReport, BuildState, Explanation]:
+           cancelled: Callable[[], bool] | None, trust_output: bool) -> tuple[BuildReport, BuildState, Explanation]:
     start = time.perf_counter()
     check_output(output, config.root, (config.content_dir, config.theme_dir))
     body_key, page_key = _keys(config, output, drafts)
@@ -129,13 +131,19 @@ def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | 
     with ThreadPoolExecutor(1) as pool:
         # Listing the output folder is mostly system calls, which run while this thread works on. (Started
         # after reading, which may fork: a process should not fork while it has other threads.)
-        scan = pool.submit(scan_output, output) if incremental else None
-        return _build_with(config, output, drafts, state, reread, jobs, start, reason, incremental, scan,
+        if not incremental:
+            on_disk: Callable[[], dict[str, Stamp]] = dict
+        elif trust_output:
+            on_disk = state.stamps.copy
+        else:
+            on_disk = pool.submit(scan_output, output).result
+        return _build_with(config, output, drafts, state, reread, jobs, start, reason, incremental, on_disk,
                            strict, index_search, cancelled)
 
 
 def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildState, reread: list[str],
-                jobs: int, start: float, reason: str, incremental: bool, scan: Future | None, strict: bool,
+                jobs: int, start: float, reason: str, incremental: bool, scan: Callable[[], dict[str, Stamp]],
+                strict: bool,
                 index_search: bool, cancelled: Callable[[], bool] | None,
                 ) -> tuple[BuildReport, BuildState, Explanation]:
     problems = [p for e in state.sources.values() for p in e.problems]
@@ -150,7 +158,7 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     # Everything the site is made of (with the generator, the settings and the output path in the keys).
     inputs = stable_digest(theme, static_digests, [(path, e.text_digest, e.photos) for path, e in state.sources.items()])
     up_to_date = not (index_search and state.index_behind)
-    if incremental and up_to_date and inputs == state.inputs and not reread and scan is not None and scan.result() == state.stamps:
+    if incremental and up_to_date and inputs == state.inputs and not reread and scan() == state.stamps:
         # Nothing changed, and the output is exactly as the last build left it.
         report = BuildReport(state.counts[0], state.counts[1], 0, 0, time.perf_counter() - start,
                              tuple(p for p in problems if p.warning))
@@ -182,7 +190,7 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     fingerprints, state.contexts = _fingerprints(specs, theme, state.contexts)
     _stop_if(cancelled)
     # Trust the output only where it still is exactly what the last build left there.
-    on_disk = scan.result() if scan else {}
+    on_disk = scan()
     intact = {rel for rel, stamp in state.stamps.items() if on_disk.get(rel) == stamp}
     changed = [s for s in specs if s.rel_path not in intact or state.pages.get(s.rel_path) != fingerprints[s.rel_path]]
     # The search index is built again only when an article page changed; its files are written as statics.

@@ -68,8 +68,11 @@ class Preview:
         with self.lock:
             try:
                 config = self.local(load_config(self.root))
+                # A save's rebuild trusts the output to be as this process left it: listing 25,000 files
+                # would be most of its time. The index pass that follows once edits pause (and the first
+                # build) lists it, so a file changed by hand is still put right.
                 report, self.state, explained = build(config, self.output, self.drafts, state=self.state,
-                                                      index_search=index_search)
+                                                      index_search=index_search, trust_output=not index_search)
             except AkhbarError as e:
                 self.problems = e.problems
                 for problem in e.problems:
