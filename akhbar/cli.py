@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _build(config, args: argparse.Namespace) -> int:
     from . import cache
-    from .pipeline import BuildState, build
+    from .pipeline import NOTHING_CHANGED, BuildState, build
     from .progress import ProgressBar
 
     output = args.output or config.root / "output"
@@ -110,7 +110,7 @@ def _build(config, args: argparse.Namespace) -> int:
                                          strict=args.strict)
     finally:
         bar.close()
-    if explained.reason != "nothing changed":  # else the cache on disk already says all this state does
+    if explained.reason != NOTHING_CHANGED:  # else the cache on disk already says all this state does
         cache.save(cached, state)
     for w in report.warnings:
         print(w, file=sys.stderr)

@@ -72,6 +72,9 @@ class BuildState:
         self.__dict__.update({k: v for k, v in saved.items() if k in self.__dict__})
 
 
+NOTHING_CHANGED = "nothing changed"  # the reason of a build that stopped after reading
+
+
 @dataclass(frozen=True)
 class Explanation:
     reason: str  # why the build was as large as it was
@@ -162,7 +165,7 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
         # Nothing changed, and the output is exactly as the last build left it.
         report = BuildReport(state.counts[0], state.counts[1], 0, 0, time.perf_counter() - start,
                              tuple(p for p in problems if p.warning))
-        return report, state, Explanation("nothing changed", (), ())
+        return report, state, Explanation(NOTHING_CHANGED, (), ())
     pairs = [(e.raw, e.body) for e in state.sources.values()
              if e.raw is not None and e.body is not None and (drafts or not e.raw.meta.draft)]
     site, more, state.assembled = assemble(config, pairs, state.assembled)

@@ -345,3 +345,24 @@ def shared_hazm():
     patch.setattr(hazm_fast, "FastNormalizer", normalizer)
     yield
     patch.undo()
+
+
+# ----------------------------------------------------------------------------- a browser on the sample site
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium through Playwright (skipped without it, except under CI=true)."""
+    from browser import chromium
+
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def host(sample_site):
+    """The built sample site over plain HTTP on 127.0.0.1, as a static host serves it."""
+    from live_server import StaticHost
+
+    with StaticHost(sample_site.output) as h:
+        yield h

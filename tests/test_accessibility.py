@@ -11,8 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser import chromium, unavailable
-from live_server import StaticHost
+from browser import unavailable
 
 SEVERE = ("serious", "critical")
 SCHEMES = ("light", "dark")
@@ -34,16 +33,6 @@ def axe() -> str:
     return axe_source()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def host(sample_site):
-    with StaticHost(sample_site.output) as h:
-        yield h
 
 
 def severe_violations(page, axe: str) -> list[str]:  # noqa: ANN001

@@ -99,20 +99,6 @@ CLOSED_SHEET = ("Object.defineProperty(Navigator.prototype, 'share', {configurab
                 " value: () => Promise.reject(new DOMException('closed', 'AbortError'))});")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from browser import chromium
-
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def host(sample_site):
-    from live_server import StaticHost
-
-    with StaticHost(sample_site.output) as h:
-        yield h
 
 
 def open_article(browser, host, *scripts: str, **context):  # noqa: ANN001, ANN201

@@ -10,7 +10,6 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 import pytest
-from browser import chromium
 from live_server import LiveServer, StaticHost, copy_sample
 
 from akhbar.config import load_config
@@ -21,16 +20,6 @@ TIMEOUT_MS = 15_000
 ZWNJ = "\u200c"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def host(sample_site):
-    with StaticHost(sample_site.output) as h:
-        yield h
 
 
 def open_search(browser, url: str, **context):  # noqa: ANN001, ANN201
