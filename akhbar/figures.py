@@ -19,6 +19,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .config import ImagesConfig
 from .errors import Problem
+from .files import shown
 from .images import ImageError, Stamp, is_url, missing_alt, picture_element, probe, resolve, stamp_of
 from .model import Picture, RawArticle
 
@@ -48,9 +49,9 @@ class PhotoContext:
             self.problems.append(Problem(rel, line, str(e), fa="عکس باید در پوشهٔ content باشد."))
             return None
         self.files[str(path)] = stamp_of(path)
-        shown = path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
+        where = shown(path, self.root)
         try:
-            image = probe(path, shown, self.config)
+            image = probe(path, where, self.config)
         except ImageError as e:
             self.problems.append(Problem(rel, line, str(e),
                                          fa="عکس پیدا نشد، عکس نیست یا بیش از اندازه بزرگ است."))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 TEMP_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".bak", ".part", ".crdownload")
 TEMP_PREFIXES = (".#", "#", "~")  # emacs locks and autosaves, office locks
@@ -28,3 +28,8 @@ def is_temporary(path: str | PurePath) -> bool:
         or name == "4913"  # vim's probe that a folder is writable
         or name.startswith(".")
     )
+
+
+def shown(path: Path, root: Path) -> str:
+    """A path as the editor sees it in messages: relative to the project when inside it, else whole."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)

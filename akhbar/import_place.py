@@ -18,6 +18,7 @@ import yaml
 
 from .config import SiteConfig
 from .errors import Problem
+from .files import shown
 from .import_article import Made
 from .read import discover
 
@@ -89,7 +90,7 @@ class Placer:
         self.report = Report()
 
     def shown(self, path: Path) -> str:
-        return path.relative_to(self.config.root).as_posix() if path.is_relative_to(self.config.root) else str(path)
+        return shown(path, self.config.root)
 
     def place(self, made: Made) -> None:
         report, existing = self.report, self.existing

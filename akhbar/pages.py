@@ -20,6 +20,7 @@ from .dates import jalali
 from .digits import to_persian_digits
 from .errors import AkhbarError, Problem
 from .feeds import FEED, feed_specs, term_feed
+from .files import shown
 from .head import absolute_url, news_article, rfc3339, share_image, share_size
 from .images import picture_html
 from .model import ArchivePeriod, Article, OutputFile, Pager, PageSpec, Picture, Site, TermCount
@@ -82,9 +83,7 @@ class PageRenderer:
         return OutputFile(rel_path, html.encode("utf-8"))
 
     def _rel(self, filename: str | None) -> str:
-        p = Path(filename or self.templates_dir)
-        filename = str(p)
-        return p.relative_to(self.config.root).as_posix() if p.is_relative_to(self.config.root) else filename
+        return shown(Path(filename or self.templates_dir), self.config.root)
 
     def _template_frame(self, e: Exception) -> tuple[str, int | None]:
         for frame in reversed(traceback.extract_tb(e.__traceback__)):

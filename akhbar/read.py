@@ -14,7 +14,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from .dates import DateError, parse_date
 from .errors import Problem
-from .files import is_temporary
+from .files import is_temporary, shown
 from .model import FrontMatter, RawArticle, SourceFile
 from .redirects import AliasError, alias_file
 
@@ -85,7 +85,7 @@ def discover_stamped(content_dir: Path) -> list[tuple[str, Stamp]]:
 
 
 def load_source(path: Path, root: Path) -> SourceFile | Problem:
-    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    rel = shown(path, root)
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")

@@ -17,6 +17,7 @@ from .body import BodyRenderer
 from .config import SiteConfig
 from .digest import stable_digest
 from .errors import Problem
+from .files import shown
 from .images import stamp_of
 from .model import RawArticle, RenderedBody
 from .read import Stamp, discover_stamped, load_source, parse_article
@@ -89,12 +90,9 @@ def read_sources(config: SiteConfig, previous: dict[str, SourceEntry], renderer:
     for path, entry, was_read in results:
         entries[path] = entry
         if was_read:
-            reread.append(entry.raw.source.rel if entry.raw else _rel(Path(path), config.root))
+            reread.append(entry.raw.source.rel if entry.raw else shown(Path(path), config.root))
     return dict(sorted(entries.items())), reread
 
-
-def _rel(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 def _parallel(todo: list[tuple[str, Stamp]], config: SiteConfig, renderer: BodyRenderer,

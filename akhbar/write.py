@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import AkhbarError, Problem
+from .files import shown
 from .model import OutputFile
 
 
@@ -76,9 +77,9 @@ def check_output(output: Path, root: Path, keep: Iterable[Path]) -> None:
                                   "the build would replace; use a folder such as output/"))
     for folder in (k.resolve() for k in keep):
         if out == folder or out in folder.parents or folder in out.parents:
-            shown = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
+            where = shown(folder, root)
             raise AkhbarError(Problem(str(output), None, f"cannot be the output folder: it is, holds or lies "
-                                      f"inside {shown}/; use a folder such as output/"))
+                                      f"inside {where}/; use a folder such as output/"))
 
 
 def write_tree(files: Iterable[OutputFile], output: Path,
