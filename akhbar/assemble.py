@@ -25,6 +25,8 @@ class AssembleMemo:
     articles: dict[str, tuple[RenderedBody, tuple[str, ...], Article]] = field(default_factory=dict)
     terms: dict[tuple[str, str], Term] = field(default_factory=dict)  # (taxonomy, slug) → term
     display: dict[str, dict[str, str]] = field(default_factory=dict)  # `_display_names` of that call
+    # taxonomy → slug → how often each written form of it is used, over the articles of that call
+    forms: dict[str, dict[str, Counter[str]]] = field(default_factory=dict)
 
 
 def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]],
@@ -34,9 +36,9 @@ def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]
     same names is taken from it as it is, and so is a term with the very same articles."""
     pairs = list(pairs)
     problems = _duplicates(pairs)
-    display = _display_names(config, pairs)
     memo = memo or AssembleMemo()
-    kept = AssembleMemo(display=display)
+    display, forms = _display_names(config, pairs, memo)
+    kept = AssembleMemo(display=display, forms=forms)
     same_names = display == memo.display  # then no article's term names changed
 
     articles: list[Article] = []
@@ -103,33 +105,64 @@ def _with_digest(obj):  # noqa: ANN001, ANN202 (Term or Taxonomy)
 _ARABIC_FORMS = re.compile("[يكى]")
 
 
-def _display_names(config: SiteConfig, pairs: list[tuple[RawArticle, RenderedBody]]) -> dict[str, dict[str, str]]:
+def _display_names(config: SiteConfig, pairs: list[tuple[RawArticle, RenderedBody]], memo: AssembleMemo,
+                   ) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, Counter[str]]]]:
     """Per taxonomy, slug → the most used written form (ties: the first in sort order). A form with Arabic
-    ي/ك/ى (from an article with `normalize: false`) is shown only when no Persian spelling exists."""
+    ي/ك/ى (from an article with `normalize: false`) is shown only when no Persian spelling exists.
+
+    Also the counts of every form, which the next call updates with the articles that changed instead of
+    counting them all again (`memo` is the last call's; its counts are taken over, not copied)."""
+    names = {tax.name for tax in config.taxonomies}
+    forms = memo.forms if memo.forms.keys() == names and memo.display.keys() == names else {}
+    before = {rel: hit[0] for rel, hit in memo.articles.items()} if forms else {}
+    now = {raw.source.rel: body for raw, body in pairs}
+    forms = forms or {name: {} for name in names}
+    touched: dict[str, set[str]] = {name: set() for name in names}
+
+    def count(body: RenderedBody, step: int) -> None:
+        for tax in config.taxonomies:
+            counts, seen = forms[tax.name], touched[tax.name]
+            for name in body.terms.get(tax.key, ()):
+                slug = term_slug(name)
+                counts.setdefault(slug, Counter())[name] += step
+                seen.add(slug)
+
+    for rel, body in before.items():
+        if now.get(rel) is not body:
+            count(body, -1)
+    for rel, body in now.items():
+        if before.get(rel) is not body:
+            count(body, 1)
     result = {}
     for tax in config.taxonomies:
-        seen: dict[str, Counter[str]] = defaultdict(Counter)
-        for _raw, body in pairs:
-            for name in body.terms.get(tax.key, ()):
-                seen[term_slug(name)][name] += 1
-        result[tax.name] = {slug: min(c, key=lambda n: (_ARABIC_FORMS.search(n) is not None, -c[n], n))
-                            for slug, c in seen.items()}
-    return result
+        counts, display = forms[tax.name], dict(memo.display.get(tax.name, {}) if before else {})
+        for slug in touched[tax.name]:
+            c = +counts[slug]  # (unary plus drops forms no longer used)
+            if c:
+                counts[slug] = c
+                display[slug] = min(c, key=lambda n: (_ARABIC_FORMS.search(n) is not None, -c[n], n))
+            else:
+                del counts[slug]
+                display.pop(slug, None)
+        result[tax.name] = display
+    return result, forms
 
 
 def _duplicates(pairs: list[tuple[RawArticle, RenderedBody]]) -> list[Problem]:
     problems = []
     for attr, what in (("slug", "slug"), ("news_id", "news number")):
+        values = [getattr(raw.meta, attr) for raw, _ in pairs]
+        twice = {v for v, n in Counter(values).items() if n > 1 and v is not None}
+        if not twice:
+            continue
         owners: dict[object, list[RawArticle]] = defaultdict(list)
-        for raw, _ in pairs:
-            value = getattr(raw.meta, attr)
-            if value is not None:
+        for (raw, _), value in zip(pairs, values, strict=True):
+            if value in twice:
                 owners[value].append(raw)
         for value, raws in owners.items():
-            if len(raws) > 1:
-                for raw in raws:
-                    others = ", ".join(r.source.rel for r in raws if r is not raw)
-                    line = raw.meta.lines.get(attr, 1)
-                    problems.append(Problem(raw.source.rel, line,
-                                            f"{what} {value!r} is also used by {others}; each article needs its own"))
+            for raw in raws:
+                others = ", ".join(r.source.rel for r in raws if r is not raw)
+                line = raw.meta.lines.get(attr, 1)
+                problems.append(Problem(raw.source.rel, line,
+                                        f"{what} {value!r} is also used by {others}; each article needs its own"))
     return problems

@@ -117,6 +117,8 @@ def _build(config, args: argparse.Namespace) -> int:
     if args.explain:
         print(f"why: {explained.reason}")
         print(f"read again ({len(explained.read)}):" + "".join(f"\n  {p}" for p in explained.read[:50]))
+        if explained.gone:
+            print(f"removed ({len(explained.gone)}):" + "".join(f"\n  {p}" for p in explained.gone[:50]))
         print(f"pages rendered ({len(explained.rendered)}):" + "".join(f"\n  {p}" for p in explained.rendered[:50]))
     encoded = f", {report.encoded} image variants encoded" if report.encoded else ""
     print(f"{report.articles} articles, {report.pages} pages ({report.written} written, "

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import heapq
 import operator
 import traceback
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -29,14 +30,38 @@ from .search import SEARCH
 from .workers import can_fork, fork_map
 
 
+@functools.lru_cache(maxsize=1 << 18)  # (a rebuild asks again for every page of the archive)
 def output_path(url: str) -> str:
     """Site-relative directory URL → file under the output folder: "news/x/" → "news/x/index.html"."""
     return unquote(url) + "index.html"
 
 
+class SpecMemo:
+    """The last build's specs by output path, each with what it was made from. A page made from the very
+    same (or equal) inputs gets the very same `PageSpec` back, so the stages after it (fingerprints,
+    sitemap) can pass it by identity instead of comparing or hashing its context again: on a rebuild of a
+    large archive most pages are such pages."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, tuple[tuple, PageSpec]] = {}
+        self._now: dict[str, tuple[tuple, PageSpec]] = {}
+
+    def spec(self, rel_path: str, make: Callable[..., PageSpec], *inputs: object) -> PageSpec:
+        """`make(*inputs)`, or the spec it made last time from equal inputs."""
+        old = self._last.get(rel_path)
+        spec = old[1] if old is not None and old[0] == inputs else make(*inputs)  # (tuple ==: identity first)
+        self._now[rel_path] = (inputs, spec)
+        return spec
+
+    def done(self) -> None:
+        """The build's specs are all made: they are what the next build compares with."""
+        self._last, self._now = self._now, {}
+
+
 class PageRenderer:
     def __init__(self, config: SiteConfig) -> None:
         self.config = config
+        self.memo = SpecMemo()  # (a `PageRenderer` lives as long as the settings it was made for)
         self.templates_dir = config.theme_dir / "templates"
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.templates_dir),
@@ -100,19 +125,17 @@ class PageRenderer:
         if related is None:
             related = related_slugs(articles, self.config.related_count)
         by_slug = {a.slug: a for a in articles}
+        memo = self.memo
         for i, article in enumerate(articles):
-            yield PageSpec(output_path(article.url), "article.html", {
-                "article": article,
-                "newer": articles[i - 1] if i > 0 else None,
-                "older": articles[i + 1] if i + 1 < len(articles) else None,
-                "related": tuple(by_slug[s] for s in related[article.slug]),
-                "page_url": article.url,
-            }, canonical=True, lastmod=article.modified.value)
+            newer = articles[i - 1] if i > 0 else None
+            older = articles[i + 1] if i + 1 < len(articles) else None
+            others = tuple(by_slug[s] for s in related[article.slug])
+            yield memo.spec(output_path(article.url), _article_spec, article, newer, older, others)
         for pager in paginate(articles, size, ""):
-            yield _list_spec(pager, None, None)
+            yield self._list_spec(pager, None, None)
         for taxonomy in site.taxonomies:
             counts = tuple(TermCount(t.ref, len(t.articles)) for t in taxonomy.terms)
-            lists = [_list_spec(pager, count, taxonomy.config)
+            lists = [self._list_spec(pager, count, taxonomy.config)
                      for term, count in zip(taxonomy.terms, counts, strict=True)
                      for pager in paginate(term.articles, size, term.ref.url)]
             yield PageSpec(output_path(taxonomy.url), "terms.html",
@@ -123,6 +146,11 @@ class PageRenderer:
         yield PageSpec(output_path(SEARCH), "search.html", {"page_url": SEARCH}, canonical=True)
         yield PageSpec("404.html", "404.html", {"page_url": "404.html"})
         yield from feed_specs(site, self.config)
+        memo.done()
+
+    def _list_spec(self, pager: Pager, term: TermCount | None, taxonomy: TaxonomyConfig | None,
+                   archive: ArchivePeriod | None = None) -> PageSpec:
+        return self.memo.spec(output_path(pager.url), _list_spec, pager, term, taxonomy, archive)
 
     def _archive_specs(self, site: Site) -> Iterator[PageSpec]:
         periods = archive_periods(site.articles)
@@ -131,7 +159,7 @@ class PageRenderer:
                        canonical=True, lastmod=_newest(site.articles))
         for period, items in periods:
             for pager in paginate(items, self.config.page_size, period.url):
-                yield _list_spec(pager, None, None, period)
+                yield self._list_spec(pager, None, None, period)
 
     def render_page(self, spec: PageSpec) -> OutputFile:
         return self.render(spec.template, spec.rel_path, **spec.context)
@@ -157,6 +185,12 @@ def _render_chunk(shared: tuple[PageRenderer, Sequence[PageSpec]], indices: rang
 
 
 
+def _article_spec(article: Article, newer: Article | None, older: Article | None, related: tuple[Article, ...]) -> PageSpec:
+    return PageSpec(output_path(article.url), "article.html", {
+        "article": article, "newer": newer, "older": older, "related": related, "page_url": article.url,
+    }, canonical=True, lastmod=article.modified.value)
+
+
 def _list_spec(pager: Pager, term: TermCount | None, taxonomy: TaxonomyConfig | None,
                archive: ArchivePeriod | None = None) -> PageSpec:
     return PageSpec(output_path(pager.url), "list.html", {
@@ -176,9 +210,12 @@ _MODIFIED = operator.attrgetter("modified.value")  # (in C: a rebuild runs it ov
 RELATED_WINDOW = 12  # per shared tag, this many articles on each side in time are candidates
 
 
-def related_key(articles: tuple[Article, ...], count: int) -> tuple:
-    """All that `related_slugs` depends on: equal keys, equal results (an edit to a body changes nothing)."""
-    return count, tuple((a.slug, tuple(ref.slug for ref in a.tags)) for a in articles)
+def same_relations(before: Sequence[Article], now: Sequence[Article]) -> bool:
+    """Whether `related_slugs` gives the same for `now` as it gave for `before`: it depends only on each
+    article's slug and tags, in order (an edit to a body changes nothing). Unchanged articles are the
+    very same objects, so this costs next to nothing on a rebuild."""
+    return len(before) == len(now) and all(
+        a is b or (a.slug == b.slug and a.tags == b.tags) for a, b in zip(before, now, strict=True))
 
 
 def related_slugs(articles: tuple[Article, ...], count: int) -> dict[str, tuple[str, ...]]:

@@ -13,7 +13,7 @@ import gc
 import itertools
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,9 +25,9 @@ from .cache import cache_dir
 from .config import SiteConfig
 from .digest import code_digest, stable_digest, tree_digest
 from .errors import AkhbarError
-from .files import is_temporary
+from .files import is_temporary, shown
 from .model import Article, BuildReport, OutputFile, PageSpec
-from .pages import PageRenderer, related_key, related_slugs
+from .pages import PageRenderer, related_slugs, same_relations
 from .redirects import redirect_specs
 from .sitemap import sitemap_specs
 from .sources import SourceEntry, read_sources
@@ -46,8 +46,12 @@ class BuildState:
     body_key: str = ""
     page_key: str = ""
     sources: dict[str, SourceEntry] = field(default_factory=dict)  # by path
+    # `sources` as the last build that finished left them: a build that failed or was cancelled after
+    # reading leaves `sources` ahead of the output, and the next one must not take that for "no change".
+    built: dict[str, SourceEntry] = field(default_factory=dict)
     assembled: AssembleMemo = field(default_factory=AssembleMemo)  # what assemble made, to reuse
-    related: tuple[tuple, dict[str, tuple[str, ...]]] = ((), {})  # (related_key, related_slugs)
+    # The articles (in order) and `related_slugs` of them, with the count it was asked for.
+    related: tuple[tuple[Article, ...], int, dict[str, tuple[str, ...]]] = ((), 0, {})
     pages: dict[str, str] = field(default_factory=dict)  # output path → fingerprint of what it shows
     statics: dict[str, str] = field(default_factory=dict)  # output path → digest of its bytes
     stamps: dict[str, Stamp] = field(default_factory=dict)  # output path → stamp when this build left it
@@ -62,9 +66,10 @@ class BuildState:
     # output path → (theme, template, context, fingerprint) of the last build, kept in memory only
     # (`serve`): an equal context has the same fingerprint, and comparing is cheaper than hashing.
     contexts: dict[str, tuple[str, str, dict, str]] = field(default_factory=dict)
+    sitemap: dict = field(default_factory=dict)  # `sitemap_specs`'s memo; in memory only, like `contexts`
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "renderer": None, "pages_renderer": None, "contexts": {}}
+        return {**self.__dict__, "renderer": None, "pages_renderer": None, "contexts": {}, "sitemap": {}}
 
     def __setstate__(self, saved: dict) -> None:
         # A cache written by an older akhbar may lack newer fields: they start empty (a colder build).
@@ -79,6 +84,7 @@ NOTHING_CHANGED = "nothing changed"  # the reason of a build that stopped after 
 class Explanation:
     reason: str  # why the build was as large as it was
     read: tuple[str, ...]  # source files read and rendered again
+    gone: tuple[str, ...]  # source files there last time and not now
     rendered: tuple[str, ...]  # pages rendered again
 
 
@@ -94,7 +100,7 @@ def _keys(config: SiteConfig, output: Path, drafts: bool) -> tuple[str, str]:
 def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Progress | None = None,
           state: BuildState | None = None, jobs: int = 0, strict: bool = False, index_search: bool = True,
           cancelled: Callable[[], bool] | None = None, trust_output: bool = False,
-          ) -> tuple[BuildReport, BuildState, Explanation]:
+          touched: Collection[str] | None = None) -> tuple[BuildReport, BuildState, Explanation]:
     """Build into `output`. On any problem, raise with every problem found and touch nothing.
 
     `strict`: warnings (a photo without alt text) are problems too. With `index_search` false, a search
@@ -102,19 +108,23 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
     brings the index up to date once the edits pause). `cancelled` is asked while the index is made:
     when it says yes, `search.IndexCancelledError` is raised and nothing is written. `trust_output`:
     take the output to be as the last build (in this process) left it, instead of listing it.
+    `touched`: the only article files that may have changed since that build, when the caller knows
+    (`serve`'s watcher saw every event); None: every file is looked at.
     """
     # The state carried in holds millions of long-lived objects; without this, the collector's full
     # passes, set off by the build's own allocations, would walk all of them again and again.
     gc.freeze()
     try:
-        return _build(config, output, drafts, progress, state, jobs, strict, index_search, cancelled, trust_output)
+        return _build(config, output, drafts, progress, state, jobs, strict, index_search, cancelled, trust_output,
+                      touched)
     finally:
         gc.unfreeze()
 
 
 def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | None,
            state: BuildState | None, jobs: int, strict: bool, index_search: bool,
-           cancelled: Callable[[], bool] | None, trust_output: bool) -> tuple[BuildReport, BuildState, Explanation]:
+           cancelled: Callable[[], bool] | None, trust_output: bool, touched: Collection[str] | None,
+           ) -> tuple[BuildReport, BuildState, Explanation]:
     start = time.perf_counter()
     check_output(output, config.root, (config.content_dir, config.theme_dir))
     body_key, page_key = _keys(config, output, drafts)
@@ -129,7 +139,11 @@ def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | 
     incremental = bool(state.pages) and output.is_dir()
     if state.renderer is None:
         state.renderer = BodyRenderer(config.normalize, cache_dir(config.root), config)
-    state.sources, reread = read_sources(config, state.sources, state.renderer, jobs, progress)
+    before = state.sources
+    if reason != "incremental":
+        touched = None  # a state that was just replaced knows no files to compare with
+    state.sources, reread = read_sources(config, before, state.renderer, jobs, progress, touched)
+    gone = tuple(sorted(shown(Path(p), config.root) for p in before.keys() - state.sources.keys()))
     _stop_if(cancelled)
     with ThreadPoolExecutor(1) as pool:
         # Listing the output folder is mostly system calls, which run while this thread works on. (Started
@@ -140,12 +154,12 @@ def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | 
             on_disk = state.stamps.copy
         else:
             on_disk = pool.submit(scan_output, output).result
-        return _build_with(config, output, drafts, state, reread, jobs, start, reason, incremental, on_disk,
+        return _build_with(config, output, drafts, state, reread, gone, jobs, start, reason, incremental, on_disk,
                            strict, index_search, cancelled)
 
 
 def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildState, reread: list[str],
-                jobs: int, start: float, reason: str, incremental: bool, scan: Callable[[], dict[str, Stamp]],
+                gone: tuple[str, ...], jobs: int, start: float, reason: str, incremental: bool, scan: Callable[[], dict[str, Stamp]],
                 strict: bool,
                 index_search: bool, cancelled: Callable[[], bool] | None,
                 ) -> tuple[BuildReport, BuildState, Explanation]:
@@ -158,14 +172,15 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     theme = tree_digest(renderer.templates_dir)
     statics = _static_files(config)
     static_digests = {f.rel_path: stable_digest(f.data) for f in statics}
-    # Everything the site is made of (with the generator, the settings and the output path in the keys).
-    inputs = stable_digest(theme, static_digests, [(path, e.text_digest, e.photos) for path, e in state.sources.items()])
+    # What the site is made of besides its articles (with the generator, the settings and the output
+    # path in the keys).
+    inputs = stable_digest(theme, static_digests)
     up_to_date = not (index_search and state.index_behind)
-    if incremental and up_to_date and inputs == state.inputs and not reread and scan() == state.stamps:
+    if incremental and up_to_date and inputs == state.inputs and state.sources == state.built and scan() == state.stamps:
         # Nothing changed, and the output is exactly as the last build left it.
         report = BuildReport(state.counts[0], state.counts[1], 0, 0, time.perf_counter() - start,
                              tuple(p for p in problems if p.warning))
-        return report, state, Explanation(NOTHING_CHANGED, (), ())
+        return report, state, Explanation(NOTHING_CHANGED, (), (), ())
     pairs = [(e.raw, e.body) for e in state.sources.values()
              if e.raw is not None and e.body is not None and (drafts or not e.raw.meta.draft)]
     site, more, state.assembled = assemble(config, pairs, state.assembled)
@@ -174,11 +189,12 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     if any(not p.warning for p in problems):
         raise AkhbarError(problems)
 
-    key = related_key(site.articles, config.related_count)
-    if state.related[0] != key:
-        state.related = key, related_slugs(site.articles, config.related_count)
-    specs = list(renderer.page_specs(site, state.related[1]))
-    specs += sitemap_specs(specs, config)
+    before, count, related = state.related
+    if count != config.related_count or not same_relations(before, site.articles):
+        related = related_slugs(site.articles, config.related_count)
+    state.related = site.articles, config.related_count, related
+    specs = list(renderer.page_specs(site, related))
+    specs += sitemap_specs(specs, config, state.sitemap)
     # Redirects come last: an alias may not take the place of any other file the site writes.
     redirects, clashes = redirect_specs(site.articles, [s.rel_path for s in specs] + [f.rel_path for f in statics])
     if clashes:
@@ -234,6 +250,7 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
         result = write_tree(itertools.chain(pages, statics, photos), output, finish=index_staged)
         stamps = scan_output(output)
     state.pages, state.statics, state.stamps, state.inputs = fingerprints, static_digests, stamps, inputs
+    state.built = state.sources
     state.counts = len(site.articles), sum(s.rel_path.endswith(".html") for s in specs)
     state.search_key = search_key
 
@@ -241,7 +258,7 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
         articles=state.counts[0], pages=state.counts[1], written=result.written, removed=result.removed,
         seconds=time.perf_counter() - start, warnings=tuple(p for p in problems if p.warning), encoded=encoded,
     )
-    return report, state, Explanation(reason, tuple(reread), tuple(s.rel_path for s in changed))
+    return report, state, Explanation(reason, tuple(reread), gone, tuple(s.rel_path for s in changed))
 
 
 def _stop_if(cancelled: Callable[[], bool] | None) -> None:
@@ -257,7 +274,7 @@ def _fingerprints(specs: list[PageSpec], theme: str, memo: dict[str, tuple[str, 
     fingerprints, kept = {}, {}
     for spec in specs:
         old = memo.get(spec.rel_path)
-        if old is not None and old[0] == theme and old[1] == spec.template and old[2] == spec.context:
+        if old is not None and old[0] == theme and old[1] == spec.template and (old[2] is spec.context or old[2] == spec.context):
             fingerprint = old[3]
         else:
             fingerprint = stable_digest(theme, spec.template, spec.context)

@@ -49,6 +49,13 @@ def is_content_file(path: Path) -> bool:
     return path.name.endswith(".md") and not is_temporary(path.name)
 
 
+def is_article_path(path: str, content_dir: str) -> bool:
+    """Whether `discover` would find a file at `path` (both absolute, in the same form), if it exists."""
+    rel = os.path.relpath(path, content_dir)
+    return not rel.startswith("..") and is_content_file(Path(rel)) and not any(
+        part.startswith(".") for part in Path(rel).parts[:-1])
+
+
 def discover(content_dir: Path) -> list[Path]:
     """Every article file under `content_dir`, in a stable order; hidden folders are skipped."""
     return sorted(Path(p) for p, _ in discover_stamped(content_dir))

@@ -16,10 +16,11 @@ import dataclasses
 import html
 import ipaddress
 import mimetypes
+import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -27,6 +28,7 @@ from .config import CONFIG_NAME, SiteConfig, load_config
 from .errors import AkhbarError, Problem
 from .files import is_temporary
 from .pipeline import BuildState, build
+from .read import is_article_path
 from .search import IndexCancelledError
 
 QUIET = 0.08  # seconds without events before a rebuild: one save often fires several events
@@ -63,16 +65,20 @@ class Preview:
         # The preview lives at the server's root whatever base_url says, so its links must too.
         return dataclasses.replace(config, base_url=f"http://{self.host}:{self.port}/")
 
-    def rebuild(self, index_search: bool = True) -> bool:
-        """Build; on failure keep the last good output and remember the problems for the overlay."""
+    def rebuild(self, index_search: bool = True, touched: Collection[str] | None = None) -> bool:
+        """Build; on failure keep the last good output and remember the problems for the overlay.
+        `touched`: the article files the watcher saw change (None: it cannot tell)."""
         with self.lock:
+            if self.problems:
+                touched = None  # the failed build's state was not kept: what it saw must be seen again
             try:
                 config = self.local(load_config(self.root))
                 # A save's rebuild trusts the output to be as this process left it: listing 25,000 files
                 # would be most of its time. The index pass that follows once edits pause (and the first
                 # build) lists it, so a file changed by hand is still put right.
                 report, self.state, explained = build(config, self.output, self.drafts, state=self.state,
-                                                      index_search=index_search, trust_output=not index_search)
+                                                      index_search=index_search, trust_output=not index_search,
+                                                      touched=touched)
             except AkhbarError as e:
                 self.problems = e.problems
                 for problem in e.problems:
@@ -195,18 +201,37 @@ def _reload_browsers() -> None:
 class _Watcher:
     """Turns bursts of file events into one rebuild, then one reload."""
 
-    def __init__(self, preview: Preview, loop) -> None:  # noqa: ANN001
+    def __init__(self, preview: Preview, loop, content_dir: Path) -> None:  # noqa: ANN001
         self.preview, self.loop = preview, loop
+        self.content_dir = str(content_dir)
         self.pending = threading.Event()
         self.last_event = 0.0
+        # The article files the events since the last rebuild named; None when some event in the content
+        # folder was not about one article file (a folder moved, a photo changed): then every file is
+        # looked at. Either way the index pass, once edits pause, looks at every file again.
+        self.touched: set[str] | None = set()
+        self.touched_lock = threading.Lock()
 
     def on_event(self, event) -> None:  # noqa: ANN001
-        paths = [getattr(event, "src_path", ""), getattr(event, "dest_path", "")]
+        paths = [str(p) for p in (getattr(event, "src_path", ""), getattr(event, "dest_path", "")) if p]
         if event.event_type in ("opened", "closed_no_write") or event.is_directory and event.event_type == "modified":
             return
-        if any(p and is_relevant(str(p)) for p in paths):
+        if any(is_relevant(p) for p in paths):
+            with self.touched_lock:
+                for p in paths:
+                    if os.path.relpath(p, self.content_dir).startswith("..") or not is_relevant(p):
+                        continue  # the theme or the config (no article changed), or an editor's temporary file
+                    if event.is_directory or not p.endswith(".md"):
+                        self.touched = None
+                    elif self.touched is not None and is_article_path(p, self.content_dir):
+                        self.touched.add(p)
             self.last_event = time.monotonic()
             self.pending.set()
+
+    def take_touched(self) -> set[str] | None:
+        with self.touched_lock:
+            touched, self.touched = self.touched, set()
+        return touched
 
     def run(self) -> None:
         while True:
@@ -216,7 +241,7 @@ class _Watcher:
             while time.monotonic() - self.last_event < QUIET:
                 time.sleep(QUIET / 4)
             self.pending.clear()
-            if self.preview.rebuild(index_search=False):
+            if self.preview.rebuild(index_search=False, touched=self.take_touched()):
                 self.loop.add_callback(_reload_browsers)
 
 
@@ -241,7 +266,7 @@ def serve(root: Path, host: str, port: int, output: Path, drafts: bool) -> int:
     app = _make_app(preview)
     app.listen(port, address=host)
     loop = IOLoop.current()
-    watcher = _Watcher(preview, loop)
+    watcher = _Watcher(preview, loop, config.content_dir)
 
     class Handler(FileSystemEventHandler):
         def __init__(self, only: str | None = None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,6 +10,7 @@ from .config import SiteConfig
 from .head import absolute_url
 from .model import PageSpec
 
+_LOC = operator.attrgetter("loc")
 MAX_URLS = 50_000  # the sitemaps.org limit per file; tests lower it
 
 
@@ -18,10 +20,24 @@ class SitemapEntry:
     lastmod: datetime | None  # written as a W3C datetime with the site's offset
 
 
-def sitemap_specs(pages: list[PageSpec], config: SiteConfig) -> list[PageSpec]:
-    """The sitemap (or a sitemap index and its parts) of the canonical pages among `pages`, and robots.txt."""
-    entries = sorted((SitemapEntry(absolute_url(config, p.context["page_url"]), p.lastmod)
-                      for p in pages if p.canonical), key=lambda e: e.loc)
+def sitemap_specs(pages: list[PageSpec], config: SiteConfig,
+                  memo: dict[str, tuple[PageSpec, SitemapEntry]] | None = None) -> list[PageSpec]:
+    """The sitemap (or a sitemap index and its parts) of the canonical pages among `pages`, and robots.txt.
+
+    `memo` (page path → the spec and its entry) is the last call's, and is updated to this one's: a page
+    whose spec is the very same object keeps its entry (on a rebuild, nearly every page)."""
+    last = memo.copy() if memo else {}
+    if memo is not None:
+        memo.clear()
+    entries = []
+    for p in pages:
+        if p.canonical:
+            old = last.get(p.rel_path)
+            entry = old[1] if old is not None and old[0] is p else SitemapEntry(absolute_url(config, p.context["page_url"]), p.lastmod)
+            entries.append(entry)
+            if memo is not None:
+                memo[p.rel_path] = (p, entry)
+    entries.sort(key=_LOC)
     specs = [PageSpec("robots.txt", "robots.txt", {"sitemap": absolute_url(config, "sitemap.xml")})]
     if len(entries) <= MAX_URLS:
         return [PageSpec("sitemap.xml", "sitemap.xml", {"entries": tuple(entries)}), *specs]

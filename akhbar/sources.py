@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable
+import stat
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,13 +66,16 @@ def _load_chunk(shared: tuple[SiteConfig, BodyRenderer, tuple[str, ...]],
 
 
 def read_sources(config: SiteConfig, previous: dict[str, SourceEntry], renderer: BodyRenderer,
-                 jobs: int = 0, progress: Progress | None = None) -> tuple[dict[str, SourceEntry], list[str]]:
+                 jobs: int = 0, progress: Progress | None = None, touched: Collection[str] | None = None,
+                 ) -> tuple[dict[str, SourceEntry], list[str]]:
     """Entries for every article file (by path), reusing `previous` where a file is unchanged; also the
-    files re-read."""
+    files re-read. `touched`: the article files that may have changed since `previous` was made, when
+    the caller knows (`serve`'s watcher); only those are looked at instead of every file."""
     keys = tuple(t.key for t in config.taxonomies)
     entries: dict[str, SourceEntry] = {}
     todo: list[tuple[str, Stamp]] = []
-    for path, stamp in discover_stamped(config.content_dir):
+    found = discover_stamped(config.content_dir) if touched is None else _restamped(previous, touched)
+    for path, stamp in found:
         old = previous.get(path)
         if old and old.stamp == stamp and not old.photos_changed():
             entries[path] = old
@@ -93,6 +97,21 @@ def read_sources(config: SiteConfig, previous: dict[str, SourceEntry], renderer:
             reread.append(entry.raw.source.rel if entry.raw else shown(Path(path), config.root))
     return dict(sorted(entries.items())), reread
 
+
+
+def _restamped(previous: dict[str, SourceEntry], touched: Collection[str]) -> list[tuple[str, Stamp]]:
+    """`discover_stamped`'s answer when only `touched` can differ from `previous`: one `stat` per touched
+    file, not one per file of the archive."""
+    stamps = {path: entry.stamp for path, entry in previous.items()}
+    for path in touched:
+        try:
+            st = os.stat(path)
+        except OSError:  # deleted, or renamed away
+            stamps.pop(path, None)
+            continue
+        if stat.S_ISREG(st.st_mode):
+            stamps[path] = (st.st_mtime_ns, st.st_size)
+    return sorted(stamps.items())
 
 
 def _parallel(todo: list[tuple[str, Stamp]], config: SiteConfig, renderer: BodyRenderer,

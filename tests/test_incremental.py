@@ -351,3 +351,47 @@ def test_editing_the_project_word_list_gives_the_bytes_of_a_clean_full_build(pro
     build(config, tmp_path / "full")
     assert "باز سازی" in (tmp_path / "full" / page_of(BODY_EDIT)).read_text(encoding="utf-8")
     assert_same_tree(output, tmp_path / "full", "an edit of the project word list")
+
+
+# ----------------------------------------------------------------------------- serve's shortcuts
+
+
+def test_a_cancelled_build_that_read_an_edit_does_not_hide_it_from_the_next(project: Path, tmp_path: Path) -> None:
+    """`serve`'s index pass reads every file, then may be cancelled by a save: the edit it read is not in
+    the output yet, so the save's rebuild (which finds no file to read again) must still render it."""
+    from akhbar.search import IndexCancelledError
+
+    output = tmp_path / "incremental"
+    config = load_config(project)
+    _, state, _ = build(config, output)
+    edit(project / TITLE_EDIT, sub_once("کاهش ۱۴ درصدی", "کاهش چهارده درصدی"))
+    with pytest.raises(IndexCancelledError):
+        build(config, output, state=state, cancelled=lambda: True)
+    _, state, explained = build(config, output, state=state, index_search=False, trust_output=True,
+                                touched=[str(project / TITLE_EDIT)])
+    assert explained.read == () and page_of(TITLE_EDIT) in explained.rendered
+    build(config, tmp_path / "full", index_search=False)
+    for rel in (page_of(TITLE_EDIT), "index.html"):
+        assert (output / rel).read_bytes() == (tmp_path / "full" / rel).read_bytes(), rel
+
+
+def test_a_rebuild_told_which_files_changed_reads_only_those(project: Path, tmp_path: Path, opened_articles) -> None:
+    """`touched` (the watcher's list) replaces listing the content folder: an edit, an added file and a
+    deleted one, all named there, give the bytes of a clean full build."""
+    output = tmp_path / "incremental"
+    config = load_config(project)
+    _, state, _ = build(config, output)
+    edit(project / BODY_EDIT, lambda t: t + "\nیک بند تازه در پایان خبر.\n")
+    added = project / "content/1403/new-terminal.md"
+    added.write_text(NEW_ARTICLE, encoding="utf-8")
+    (project / DELETED).unlink()
+    opened_articles.clear()
+
+    _, state, explained = build(config, output, state=state, touched=[str(project / p) for p in
+                                                                     (BODY_EDIT, "content/1403/new-terminal.md", DELETED)])
+
+    assert set(explained.read) == {BODY_EDIT, "content/1403/new-terminal.md"} and explained.gone == (DELETED,)
+    articles = {p.resolve() for p in opened_articles if p.resolve().is_relative_to(config.content_dir.resolve())}
+    assert articles == {(project / BODY_EDIT).resolve(), added.resolve()}, "files not named were read"
+    build(config, tmp_path / "full")
+    assert_same_tree(output, tmp_path / "full", "an edit, an addition and a deletion named by the watcher")

@@ -505,3 +505,32 @@ def test_a_broken_site_config_at_start_still_serves_the_last_build_under_the_ove
         live.wait_rebuilds(base + 1)
         status, _, body = live.get(ARTICLE_URL)
         assert status == 200 and OVERLAY_ID not in html_of(body)
+
+
+def test_the_watcher_names_the_article_files_a_burst_touched(tmp_path: Path) -> None:
+    """A save's rebuild looks only at the article files the events named; any other event in the content
+    folder (a photo, a folder) makes it look at every file."""
+    from types import SimpleNamespace
+
+    from akhbar.serve import _Watcher
+
+    content = tmp_path / "content"
+
+    def event(kind: str, src: Path, dest: Path | None = None, folder: bool = False) -> SimpleNamespace:
+        return SimpleNamespace(event_type=kind, src_path=str(src), dest_path=str(dest) if dest else "", is_directory=folder)
+
+    watcher = _Watcher(preview=None, loop=None, content_dir=content)
+    watcher.on_event(event("modified", content / "1403/a.md"))
+    watcher.on_event(event("moved", content / "1403/.a.md.swp", content / "1403/b.md"))  # a safe-write rename
+    watcher.on_event(event("modified", content / "1403/.a.md.swp"))  # the editor's swap file alone: nothing
+    watcher.on_event(event("modified", content / ".drafts/c.md"))  # a hidden folder: not an article
+    watcher.on_event(event("modified", tmp_path / "themes/default/templates/base.html"))  # not an article
+    assert watcher.pending.is_set()
+    assert watcher.take_touched() == {str(content / "1403/a.md"), str(content / "1403/b.md")}
+    assert watcher.take_touched() == set()
+
+    watcher.on_event(event("modified", content / "1403/a.md"))
+    watcher.on_event(event("created", content / "1403/photo.jpg"))
+    assert watcher.take_touched() is None
+    watcher.on_event(event("moved", content / "1403", content / "1404", folder=True))
+    assert watcher.take_touched() is None
