@@ -9,7 +9,7 @@ mid-way can record exactly what arrived.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from .config import S3Target
@@ -92,22 +92,23 @@ class S3Transport:
     def upload(self, output: Path, files: Sequence[str], done: Done) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
 
+        failure: BaseException | None = None
+        reported: set[Future] = set()
         with ThreadPoolExecutor(THREADS, thread_name_prefix="akhbar-s3") as pool:
-            pending = {pool.submit(self._put, output, rel) for rel in files}
-            failure: BaseException | None = None
+            futures = [pool.submit(self._put, output, rel) for rel in files]
             try:
-                while pending and failure is None:
-                    finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                    for future in finished:
-                        if future.exception() is None:
-                            done(future.result(), True)
-                        elif failure is None:
-                            failure = future.exception()
-            finally:  # a failure or Ctrl-C: start nothing more, but count what the threads already finished
-                for future in pending:
+                for future in as_completed(futures):
+                    if future.exception() is not None:
+                        failure = future.exception()
+                        break
+                    reported.add(future)
+                    done(future.result(), True)
+            finally:  # a failure or Ctrl-C: start nothing more, but report every upload that did finish
+                for future in futures:
                     future.cancel()
-                for future in pending:
-                    if not future.cancelled() and future.exception() is None:
+                for future in futures:
+                    if future not in reported and not future.cancelled() and future.exception() is None:
+                        reported.add(future)
                         done(future.result(), True)
         if isinstance(failure, ClientError | BotoCoreError):
             raise self._explain(failure) from None

@@ -113,7 +113,7 @@ def weed_binary() -> str | None:
 
 class SeaweedS3:
     """`weed server -s3` (master, volume, filer and S3 gateway in one process) on free loopback ports, with one
-    S3 identity; `restart()` keeps the data folder, like a real server coming back."""
+    S3 identity; `start()` after `crash()` keeps the data folder, like a real server coming back."""
 
     ACCESS_KEY, SECRET_KEY = "AKIAAKHBARTEST", "akhbar-test-secret-key"
 
@@ -137,6 +137,7 @@ class SeaweedS3:
         args = [self.weed, "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-dir={self.data}",
                 f"-master.port={p['master']}", f"-master.port.grpc={p['master.grpc']}", "-master.volumeSizeLimitMB=64",
                 f"-volume.port={p['volume']}", f"-volume.port.grpc={p['volume.grpc']}", "-volume.preStopSeconds=0",
+                "-volume.max=200",  # each bucket takes volumes of its own (7 at first), and each test has a bucket
                 "-filer", f"-filer.port={p['filer']}", f"-filer.port.grpc={p['filer.grpc']}",
                 "-s3", f"-s3.port={p['s3']}", f"-s3.port.grpc={p['s3.grpc']}", "-s3.port.iceberg=0", "-s3.port.lance=0",
                 f"-s3.config={self.folder / 's3.json'}"]
@@ -168,9 +169,12 @@ class SeaweedS3:
         stop(self.proc)
         self.proc = None
 
-    def restart(self) -> None:
-        self.stop()
-        self.start()
+    def crash(self) -> None:
+        """SIGKILL, as when the machine goes away: no graceful answers while it shuts down."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
 
     def client(self):  # noqa: ANN201 (a boto3 S3 client)
         import boto3

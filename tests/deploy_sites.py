@@ -7,7 +7,6 @@ Not a test module: `from deploy_sites import DeploySite`.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +72,3 @@ class DeploySite:
 def without_manifest(files: dict) -> dict:
     return {k: v for k, v in files.items() if k != ".akhbar-manifest.json"}
 
-
-def environ_without_aws() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
