@@ -98,15 +98,7 @@ def run_deploy(config: SiteConfig, output: Path, target_name: str | None = None,
     bar = ProgressBar(f"deploying to {target.name}") if progress is None and not dry_run else None
     started = time.monotonic()
     try:
-        try:
-            data = transport.read_manifest()
-        except TransportError as e:
-            raise AkhbarError(Problem(where, None, e.message)) from None
-        remote = {} if data is None else parse_manifest(data)
-        if remote is None:
-            print(f"{where}: warning: {MANIFEST_NAME} on the target is not one akhbar wrote; uploading everything",
-                  file=sys.stderr)
-            remote = {}
+        remote = _remote_manifest(transport, where)
         plan = plan_deploy(local, remote, target.delete)
         label = f"{target.name} ({transport.describe()})"
         if dry_run:
@@ -116,8 +108,6 @@ def run_deploy(config: SiteConfig, output: Path, target_name: str | None = None,
         try:
             _execute(plan, transport, output, local, outcome, progress or bar)
         except (TransportError, KeyboardInterrupt) as e:
-            if bar is not None:
-                bar.close()
             cause = e.message if isinstance(e, TransportError) else "interrupted"
             raise AkhbarError(Problem(where, None, _failure(cause, plan, outcome))) from None
     finally:
@@ -126,6 +116,19 @@ def run_deploy(config: SiteConfig, output: Path, target_name: str | None = None,
         transport.close()
     print(_summary(label, plan, outcome, sizes, time.monotonic() - started))
     return 0
+
+
+def _remote_manifest(transport: Transport, where: str) -> dict[str, str]:
+    try:
+        data = transport.read_manifest()
+    except TransportError as e:
+        raise AkhbarError(Problem(where, None, e.message)) from None
+    remote = {} if data is None else parse_manifest(data)
+    if remote is None:  # better to send everything again than to trust it; the warning says why
+        print(f"{where}: warning: {MANIFEST_NAME} on the target is not one akhbar wrote; uploading everything",
+              file=sys.stderr)
+        return {}
+    return remote
 
 
 def _execute(plan: Plan, transport: Transport, output: Path, local: dict[str, str], outcome: Outcome,

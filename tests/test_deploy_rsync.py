@@ -165,3 +165,17 @@ def test_errors_name_the_target_in_one_plain_message(sshd, site, tmp_path):
     assert err.splitlines()[0] == f"deploy web: identity: no file {tmp_path / 'no_such_key'}"
     assert "Traceback" not in err
     assert not (tmp_path / "www").exists()
+
+
+def test_a_manifest_akhbar_did_not_write_means_uploading_everything(sshd, site, tmp_path):
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / MANIFEST_NAME).write_text('{"files": {"../../etc/passwd": "x"}}')
+    site.configure(rsync_table(sshd, www, delete=True))
+    built = digests(site.output)
+    code, out, err = site.deploy()
+    assert code == 0
+    assert err.splitlines() == [f"deploy web: warning: {MANIFEST_NAME} on the target is not one akhbar wrote; "
+                                "uploading everything"]
+    assert f": {len(built)} uploaded (" in out and ", 0 deleted" in out
+    assert json.loads((www / MANIFEST_NAME).read_text())["files"] == built
