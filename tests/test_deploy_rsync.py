@@ -4,7 +4,10 @@ checked, not only what deploy prints."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 from deploy_servers import SshServer
@@ -152,8 +155,6 @@ def test_errors_name_the_target_in_one_plain_message(sshd, site, tmp_path):
                                    f"add its key to {stranger}")
 
     other_key = tmp_path / "other_key"
-    import subprocess
-
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(other_key)], check=True)
     site.configure(rsync_table(sshd, tmp_path / "www", identity=str(other_key)))
     code, _, err = site.deploy()
@@ -179,3 +180,19 @@ def test_a_manifest_akhbar_did_not_write_means_uploading_everything(sshd, site, 
                                 "uploading everything"]
     assert f": {len(built)} uploaded (" in out and ", 0 deleted" in out
     assert json.loads((www / MANIFEST_NAME).read_text())["files"] == built
+
+
+def test_build_py_deploy_in_a_real_process(sshd, site, tmp_path, repo):
+    """`python build.py deploy` as a person runs it: a subprocess, output on its own stdout."""
+    www = tmp_path / "www"
+    site.configure(rsync_table(sshd, www))
+    argv = [sys.executable, str(repo / "build.py"), "--root", str(site.root), "deploy", "--output", str(site.output)]
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    dry = subprocess.run([*argv, "--dry-run"], capture_output=True, text=True, env=env, timeout=120)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.splitlines()[-1].startswith("dry run for web (")
+    assert not www.exists()
+    real = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
+    assert real.returncode == 0, real.stderr
+    assert real.stdout.startswith(f"deployed to web ({sshd.user}@127.0.0.1:{www}/ (port {sshd.port})): ")
+    assert without_manifest(digests(www)) == digests(site.output)
