@@ -4,7 +4,8 @@ Each phase is one rsync run over exactly the files the plan names (`--files-from
 holds between phases. `--checksum` makes rsync skip a listed file whose bytes the host already has: after
 an interrupted phase, the files that did arrive are not sent again. ssh never asks anything
 (`BatchMode`): a host key must be known beforehand, from the target's `known_hosts` file (checked
-strictly) or from ssh's own configuration; an unknown host is an error, never silently trusted.
+strictly) or from ssh's own configuration; an unknown host is an error, never silently trusted. The
+runs of one deploy share one ssh connection (ControlMaster), closed when the deploy ends.
 """
 
 from __future__ import annotations
@@ -39,17 +40,22 @@ class RsyncTransport:
         self.work = Path(tempfile.mkdtemp(prefix="akhbar-deploy-"))
         login = f"{target.user}@{target.host}" if target.user else target.host
         self.remote = f"{login}:{target.path.rstrip('/')}/"
+        self.control = self.work / "ssh"  # one ssh connection for every rsync run of this deploy
 
     def describe(self) -> str:
         port = f" (port {self.target.port})" if self.target.port != 22 else ""
         return f"{self.remote}{port}"
 
     def close(self) -> None:
+        if self.control.exists():  # the shared connection's master process: end it with the deploy
+            subprocess.run(["ssh", "-o", f"ControlPath={self.control}", "-O", "exit", self.target.host],
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=20, check=False)
         shutil.rmtree(self.work, ignore_errors=True)
 
     def _ssh(self) -> str:
         t = self.target
-        cmd = ["ssh", "-p", str(t.port), "-o", "BatchMode=yes", "-o", "ConnectTimeout=20", "-o", "ServerAliveInterval=15"]
+        cmd = ["ssh", "-p", str(t.port), "-o", "BatchMode=yes", "-o", "ConnectTimeout=20", "-o", "ServerAliveInterval=15",
+               "-o", "ControlMaster=auto", "-o", f"ControlPath={self.control}", "-o", "ControlPersist=60"]
         if t.identity is not None:
             cmd += ["-i", str(t.identity), "-o", "IdentitiesOnly=yes"]
         if t.known_hosts is not None:
