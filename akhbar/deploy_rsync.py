@@ -27,7 +27,7 @@ _MODES = "--chmod=D755,F644"
 
 
 class RsyncTransport:
-    confirms_each_file = False  # rsync reports a file before the host has it in place
+    confirms_each_file = False  # rsync names a file as it sends it, which is no proof the host has it in place
 
     def __init__(self, target: RsyncTarget) -> None:
         self.target = target
