@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--dry-run", action="store_true", help="write nothing; print the same report")
     i.add_argument("--force", action="store_true", help="rewrite articles that already exist (atomically)")
 
+    d = sub.add_parser("deploy", help="upload the built output/ to a [deploy.NAME] target in site_config.toml")
+    d.add_argument("--target", metavar="NAME", help="which [deploy.NAME] (needed when there are several)")
+    d.add_argument("--dry-run", action="store_true", help="list what would be uploaded and deleted; send nothing")
+    d.add_argument("--output", type=Path, help="the built site (default: output/)")
+
     z = sub.add_parser("normalize", help="normalize plain text from FILE or standard input to standard output")
     z.add_argument("file", nargs="?", type=Path)
     return p
@@ -80,13 +85,18 @@ def main(argv: list[str] | None = None) -> int:
                               dry_run=args.dry_run, force=args.force)
         if args.command == "normalize":
             return _normalize(config, args.file)
+        if args.command == "deploy":
+            from .deploy import run_deploy
+
+            return run_deploy(config, args.output or root / "output", args.target, dry_run=args.dry_run)
     except AkhbarError as e:
         for problem in e.problems:
             print(problem, file=sys.stderr)
         errors = sum(not p.warning for p in e.problems)
         outcome = {"build": "nothing was changed in the output", "serve": "nothing was served",
                    "new": "no file was created",
-                   "fmt": "those files were left as they were", "import": "those sources were not imported"}
+                   "fmt": "those files were left as they were", "import": "those sources were not imported",
+                   "deploy": "nothing more was sent"}
         print(f"{errors} problem{'s' if errors != 1 else ''}; {outcome.get(args.command, 'nothing was changed')}.",
               file=sys.stderr)
         return EXIT_PROBLEMS

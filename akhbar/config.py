@@ -78,6 +78,35 @@ class ImagesConfig:
     thumb_sizes: str = "7rem"  # `sizes` of the thumbnails on cards
 
 
+@dataclass(frozen=True)
+class RsyncTarget:
+    """`[deploy.NAME]` with `type = "rsync"`: the system's rsync over ssh."""
+
+    name: str
+    host: str
+    path: str  # the folder on the host that serves the site
+    port: int = 22
+    user: str | None = None  # None: ssh's own default (the local user, or ~/.ssh/config)
+    identity: Path | None = None  # the private key file; None: ssh's default keys or agent
+    known_hosts: Path | None = None  # the host's public keys; None: ssh's own known_hosts, never accept-new
+    delete: bool = False  # remove from the host what akhbar uploaded and the build no longer writes
+
+
+@dataclass(frozen=True)
+class S3Target:
+    """`[deploy.NAME]` with `type = "s3"`: any S3-compatible storage through boto3."""
+
+    name: str
+    bucket: str
+    endpoint: str | None = None  # None: AWS itself
+    prefix: str = ""  # the folder inside the bucket, "" or ending in "/"
+    region: str | None = None
+    delete: bool = False
+
+
+DeployTarget = RsyncTarget | S3Target
+
+
 DEFAULT_TAXONOMIES = (
     TaxonomyConfig("tags", "tags", "برچسب‌ها", "برچسب"),
     TaxonomyConfig("sections", "section", "سرویس‌ها", "سرویس"),
@@ -101,6 +130,7 @@ class SiteConfig:
     importer: ImportConfig = field(default_factory=ImportConfig)  # the [import] table
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
     images: ImagesConfig = field(default_factory=ImagesConfig)
+    deploy: tuple[DeployTarget, ...] = ()  # the [deploy.NAME] tables, in file order
 
     @property
     def base_path(self) -> str:
@@ -194,6 +224,31 @@ _TAXONOMY: dict[str, _Check] = {
     "title": (_is_str, "must be text"),
     "singular": (_is_str, "must be text"),
 }
+_HOST_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]+\]")  # never "-o…": ssh would read an option
+_DEPLOY_COMMON: dict[str, _Check] = {
+    "type": (lambda v: v in ("rsync", "s3"), 'must be "rsync" or "s3"'),
+    "delete": (_is_bool, "must be true or false"),
+}
+_DEPLOY_RSYNC: dict[str, _Check] = {
+    **_DEPLOY_COMMON,
+    "host": (lambda v: isinstance(v, str) and _HOST_NAME.fullmatch(v) is not None, 'must be a host name or address, e.g. "www.example.ir"'),
+    "port": (lambda v: _is_pos_int(v) and v <= 65535, "must be a port number from 1 to 65535"),
+    "user": (lambda v: isinstance(v, str) and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", v) is not None, "must be a user name on the host"),
+    "path": (lambda v: isinstance(v, str) and bool(v.strip()) and not v.startswith("-"), 'must be the site\'s folder on the host, e.g. "/var/www/akhbar"'),
+    "identity": (lambda v: isinstance(v, str) and bool(v.strip()), 'must be the path of a private key file, e.g. "~/.ssh/akhbar_deploy"'),
+    "known_hosts": (lambda v: isinstance(v, str) and bool(v.strip()), 'must be the path of a known_hosts file, e.g. "deploy/known_hosts"'),
+}
+_DEPLOY_S3: dict[str, _Check] = {
+    **_DEPLOY_COMMON,
+    "endpoint": (lambda v: isinstance(v, str) and urlsplit(v).scheme in ("http", "https") and bool(urlsplit(v).netloc),
+                 'must be the storage\'s address, e.g. "https://s3.example.ir"'),
+    "bucket": (lambda v: isinstance(v, str) and re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", v) is not None,
+               "must be a bucket name: 3 to 63 lower-case letters, digits, '.' or '-'"),
+    "prefix": (lambda v: isinstance(v, str) and ".." not in v.split("/") and not v.startswith("/"),
+               'must be a folder inside the bucket such as "akhbar/", or "" for the bucket\'s root'),
+    "region": (lambda v: isinstance(v, str) and re.fullmatch(r"[a-z0-9-]+", v) is not None, 'must be a region name, e.g. "us-east-1"'),
+}
+_DEPLOY_REQUIRED = {"rsync": ("host", "path"), "s3": ("bucket",)}
 
 
 def _line_of(text: str, key: str, table: str | None = None) -> int | None:
@@ -253,7 +308,7 @@ def load_config(root: Path) -> SiteConfig:
         raise AkhbarError(Problem(rel, line, f"is not valid TOML: {e}")) from None
 
     problems: list[Problem] = []
-    nested = {key: data.pop(key, None) for key in ("normalize", "taxonomies", "import", "feeds", "images")}
+    nested = {key: data.pop(key, None) for key in ("normalize", "taxonomies", "import", "feeds", "images", "deploy")}
     top = _check_table(data, _TOP, text, rel, None, problems)
     if "base_url" in top and not top["base_url"].endswith("/"):
         top["base_url"] += "/"
@@ -299,8 +354,14 @@ def load_config(root: Path) -> SiteConfig:
     if nested["taxonomies"] is not None:
         taxonomies = _taxonomies(nested["taxonomies"], text, rel, problems)
 
+    deploy: tuple[DeployTarget, ...] = ()
+    if isinstance(nested["deploy"], dict):
+        deploy = _deploy_targets(nested["deploy"], root, text, rel, problems)
+    elif nested["deploy"] is not None:
+        problems.append(Problem(rel, _line_of(text, "deploy"), "deploy must hold tables: [deploy.NAME]"))
+
     config = SiteConfig(root=root, normalize=norm, taxonomies=taxonomies, importer=importer, feeds=feeds,
-                        images=images, **top)
+                        images=images, deploy=deploy, **top)
     if not problems and not config.theme_dir.is_dir():
         themes = ", ".join(sorted(p.name for p in (root / "themes").glob("*") if p.is_dir())) or "none"
         problems.append(Problem(rel, _line_of(text, "theme"), f"unknown theme {config.theme!r}; themes/ holds: {themes}"))
@@ -326,3 +387,36 @@ def _taxonomies(value: Any, text: str, rel: str, problems: list[Problem]) -> tup
     for name in sorted({n for n in names if names.count(n) > 1}):
         problems.append(Problem(rel, line, f"two taxonomies are named {name!r}"))
     return tuple(result)
+
+
+def _deploy_targets(tables: dict, root: Path, text: str, rel: str, problems: list[Problem]) -> tuple[DeployTarget, ...]:
+    """Each `[deploy.NAME]` table, checked against its type's keys; paths resolve against the project folder."""
+    targets: list[DeployTarget] = []
+    for name, table in tables.items():
+        header = f"deploy.{name}"
+        line = _line_of(text, "", header)
+        if not isinstance(table, dict):
+            problems.append(Problem(rel, _line_of(text, "deploy"), f"deploy.{name} must be a table: [deploy.{name}]"))
+            continue
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+            problems.append(Problem(rel, line, f"[deploy.{name}]: a target's name must be Latin letters, digits, '_' or '-'"))
+            continue
+        kind = table.get("type")
+        if kind not in _DEPLOY_REQUIRED:
+            problems.append(Problem(rel, _line_of(text, "type", header) or line,
+                                    f'[deploy.{name}] type must be "rsync" or "s3" (found {kind!r})'))
+            continue
+        good = _check_table(table, _DEPLOY_RSYNC if kind == "rsync" else _DEPLOY_S3, text, rel, header, problems)
+        missing = [k for k in _DEPLOY_REQUIRED[kind] if k not in table]
+        if missing:
+            problems.append(Problem(rel, line, f"[deploy.{name}] is missing {', '.join(missing)} (needed by type = {kind!r})"))
+        if missing or len(good) != len(table):
+            continue
+        del good["type"]
+        for key in ("identity", "known_hosts"):
+            if key in good:
+                good[key] = root / Path(good[key]).expanduser()  # an absolute path (or ~) stays as it is
+        if "prefix" in good and good["prefix"] and not good["prefix"].endswith("/"):
+            good["prefix"] += "/"
+        targets.append(RsyncTarget(name, **good) if kind == "rsync" else S3Target(name, **good))
+    return tuple(targets)
