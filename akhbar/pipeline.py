@@ -8,6 +8,7 @@ The same code runs for `build` and for every rebuild of `serve`.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import gc
 import itertools
@@ -24,7 +25,7 @@ from .body import BodyRenderer
 from .cache import cache_dir
 from .config import SiteConfig
 from .digest import code_digest, stable_digest, tree_digest
-from .errors import AkhbarError
+from .errors import AkhbarError, Problem
 from .files import is_temporary
 from .model import Article, BuildReport, OutputFile, PageSpec
 from .pages import PageRenderer, related_key, related_slugs
@@ -93,7 +94,7 @@ def _keys(config: SiteConfig, output: Path, drafts: bool) -> tuple[str, str]:
 
 def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Progress | None = None,
           state: BuildState | None = None, jobs: int = 0, strict: bool = False, index_search: bool = True,
-          cancelled: Callable[[], bool] | None = None, trust_output: bool = False,
+          cancelled: Callable[[], bool] | None = None, trust_output: bool = False, write: bool = True,
           ) -> tuple[BuildReport, BuildState, Explanation]:
     """Build into `output`. On any problem, raise with every problem found and touch nothing.
 
@@ -102,19 +103,25 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
     brings the index up to date once the edits pause). `cancelled` is asked while the index is made:
     when it says yes, `search.IndexCancelledError` is raised and nothing is written. `trust_output`:
     take the output to be as the last build (in this process) left it, instead of listing it.
+
+    `write` false is `check`: everything a build reads and validates, every page it would render anew
+    rendered in memory, photos not yet encoded decoded, and nothing written (neither the output nor the
+    photo cache). The state that comes back still describes the output as the last build left it.
     """
     # The state carried in holds millions of long-lived objects; without this, the collector's full
     # passes, set off by the build's own allocations, would walk all of them again and again.
     gc.freeze()
     try:
-        return _build(config, output, drafts, progress, state, jobs, strict, index_search, cancelled, trust_output)
+        return _build(config, output, drafts, progress, state, jobs, strict, index_search, cancelled,
+                      trust_output or not write, write)
     finally:
         gc.unfreeze()
 
 
 def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | None,
            state: BuildState | None, jobs: int, strict: bool, index_search: bool,
-           cancelled: Callable[[], bool] | None, trust_output: bool) -> tuple[BuildReport, BuildState, Explanation]:
+           cancelled: Callable[[], bool] | None, trust_output: bool, write: bool,
+           ) -> tuple[BuildReport, BuildState, Explanation]:
     start = time.perf_counter()
     check_output(output, config.root, (config.content_dir, config.theme_dir))
     body_key, page_key = _keys(config, output, drafts)
@@ -141,13 +148,13 @@ def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | 
         else:
             on_disk = pool.submit(scan_output, output).result
         return _build_with(config, output, drafts, state, reread, jobs, start, reason, incremental, on_disk,
-                           strict, index_search, cancelled)
+                           strict, index_search, cancelled, write)
 
 
 def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildState, reread: list[str],
                 jobs: int, start: float, reason: str, incremental: bool, scan: Callable[[], dict[str, Stamp]],
                 strict: bool,
-                index_search: bool, cancelled: Callable[[], bool] | None,
+                index_search: bool, cancelled: Callable[[], bool] | None, write: bool = True,
                 ) -> tuple[BuildReport, BuildState, Explanation]:
     problems = [p for e in state.sources.values() for p in e.problems]
     if strict and any(p.warning for p in problems):
@@ -186,12 +193,19 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     specs += redirects
     photo_jobs = _photo_jobs(config, site.articles)
     photo_cache = cache_dir(config.root) / "images"
-    encoded, failed = images.encode_missing(photo_jobs, photo_cache, config.images, jobs or os.cpu_count() or 1)
+    workers = jobs or os.cpu_count() or 1
+    if write:
+        encoded, failed = images.encode_missing(photo_jobs, photo_cache, config.images, workers)
+    else:
+        encoded, failed = 0, images.decode_missing(photo_jobs, photo_cache, workers)
     if failed:
         raise AkhbarError(failed)
     photo_files = {rel for job in photo_jobs for rel in images.job_outputs(job)}
     fingerprints, state.contexts = _fingerprints(specs, theme, state.contexts)
     _stop_if(cancelled)
+    if not write:
+        return _checked(renderer, specs, fingerprints, state, workers,
+                        (len(site.articles), start, problems, reason, reread))
     # Trust the output only where it still is exactly what the last build left there.
     on_disk = scan()
     intact = {rel for rel, stamp in state.stamps.items() if on_disk.get(rel) == stamp}
@@ -241,6 +255,21 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
         articles=state.counts[0], pages=state.counts[1], written=result.written, removed=result.removed,
         seconds=time.perf_counter() - start, warnings=tuple(p for p in problems if p.warning), encoded=encoded,
     )
+    return report, state, Explanation(reason, tuple(reread), tuple(s.rel_path for s in changed))
+
+
+def _checked(renderer: PageRenderer, specs: list[PageSpec], fingerprints: dict[str, str], state: BuildState,
+             workers: int, so_far: tuple[int, float, list[Problem], str, list[str]],
+             ) -> tuple[BuildReport, BuildState, Explanation]:
+    """`check`'s end: render in memory every page whose fingerprint differs from what the last build
+    rendered (a page with the same template and context renders the same, so it cannot fail now), for
+    the template errors only rendering finds. `state.pages` and the rest that describes the output stay
+    as they were: a build after this still writes every page the output lacks."""
+    articles, start, problems, reason, reread = so_far
+    changed = [s for s in specs if state.pages.get(s.rel_path) != fingerprints[s.rel_path]]
+    collections.deque(renderer.render_pages(changed, workers), maxlen=0)
+    report = BuildReport(articles, sum(s.rel_path.endswith(".html") for s in specs), 0, 0,
+                         time.perf_counter() - start, tuple(p for p in problems if p.warning))
     return report, state, Explanation(reason, tuple(reread), tuple(s.rel_path for s in changed))
 
 
