@@ -133,3 +133,17 @@ def test_a_commit_goes_through_the_hooks_as_the_readme_sets_them_up(editors_repo
     assert code == 0, out
     assert git(editors, "log", "--format=%s").stdout.split("\n")[:2] == ["خبر دوم", "نخستین خبر"]
     assert not (editors / "output").exists()  # the hooks check, they do not build
+
+
+def test_the_readmes_pre_commit_config_is_valid(tmp_path):
+    """The `.pre-commit-config.yaml` the README shows names the hooks this repository ships."""
+    from pre_commit.clientlib import load_config
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### pre-commit", 1)[1]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / ".pre-commit-config.yaml").write_text(block, encoding="utf-8")
+    [repo] = load_config(str(tmp_path / ".pre-commit-config.yaml"))["repos"]  # pre-commit's schema
+    assert [h["id"] for h in repo["hooks"]] == ["akhbar-fmt", "akhbar-check"]
+    assert {h["id"] for h in load_manifest(str(HOOKS))} == {h["id"] for h in repo["hooks"]}
+    assert "pip install pre-commit\n    pre-commit install\n" in section
