@@ -11,8 +11,10 @@ VNU_VERSION := 26.9.27
 VNU := .tools/.vnu-jar-$(VNU_VERSION)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The [deploy.NAME] of site_config.toml that `make deploy` publishes to.
+TARGET ?= production
 
-.PHONY: setup build serve test lint bench clean
+.PHONY: setup build check fmt-check deploy serve test lint bench clean
 
 setup: $(STAMP)
 
@@ -26,6 +28,16 @@ $(STAMP): pyproject.toml
 
 build: setup
 	$(BIN)/python build.py build
+
+# What the pre-commit hooks and the CI templates in deploy/ run: writes nothing, exits 1 on any problem.
+check: setup
+	$(BIN)/python build.py check
+
+fmt-check: setup
+	$(BIN)/python build.py fmt --check
+
+deploy: setup
+	$(BIN)/python build.py deploy --target $(TARGET)
 
 serve: setup
 	$(BIN)/python build.py serve --host $(HOST) --port $(PORT)

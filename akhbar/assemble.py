@@ -13,6 +13,7 @@ from .dates import jalali_parts
 from .digest import stable_digest
 from .errors import Problem
 from .images import is_url
+from .links import LinkIndex, fill
 from .model import Article, RawArticle, RenderedBody, Site, Taxonomy, Term, TermRef
 from .slugs import term_slug, url_path
 
@@ -21,7 +22,8 @@ from .slugs import term_slug, url_path
 class AssembleMemo:
     """What one `assemble` made, for the next to reuse instead of redoing it for every article."""
 
-    # source path → (the rendered body, the term names the article shows, the article made of them)
+    # source path → (the rendered body, the term names the article shows and the URLs its links point to,
+    # the article made of them)
     articles: dict[str, tuple[RenderedBody, tuple[str, ...], Article]] = field(default_factory=dict)
     terms: dict[tuple[str, str], Term] = field(default_factory=dict)  # (taxonomy, slug) → term
     display: dict[str, dict[str, str]] = field(default_factory=dict)  # `_display_names` of that call
@@ -40,18 +42,24 @@ def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]
     display, forms = _display_names(config, pairs, memo)
     kept = AssembleMemo(display=display, forms=forms)
     same_names = display == memo.display  # then no article's term names changed
+    links = LinkIndex(pairs)
 
     articles: list[Article] = []
     for raw, body in pairs:
         hit = memo.articles.get(raw.source.rel)
-        if hit is not None and hit[0] is body and same_names:
+        urls: tuple[str, ...] = ()
+        if body.links:  # another article's slug, or its headings, may have changed: look again
+            urls, broken = links.resolve(raw.source.rel, body.links)
+            problems += broken
+        if hit is not None and hit[0] is body and same_names and not urls:
             names = hit[1]
         else:
-            names = tuple(display[tax.name][term_slug(v)] for tax in config.taxonomies for v in body.terms.get(tax.key, ()))
+            names = (*(display[tax.name][term_slug(v)] for tax in config.taxonomies for v in body.terms.get(tax.key, ())),
+                     *urls)
         if hit is not None and hit[0] is body and hit[1] == names:
             article = hit[2]
         else:
-            article = _article(config, raw, body, display)
+            article = _article(config, raw, body, display, urls)
         kept.articles[raw.source.rel] = (body, names, article)
         articles.append(article)
     articles.sort(key=lambda a: (a.date.value, a.slug), reverse=True)
@@ -73,7 +81,8 @@ def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]
     return Site(config, tuple(articles), tuple(taxonomies)), problems, kept
 
 
-def _article(config: SiteConfig, raw: RawArticle, body: RenderedBody, display: dict[str, dict[str, str]]) -> Article:
+def _article(config: SiteConfig, raw: RawArticle, body: RenderedBody, display: dict[str, dict[str, str]],
+             urls: tuple[str, ...]) -> Article:
     terms = {}
     for tax in config.taxonomies:
         refs: list[TermRef] = []
@@ -86,14 +95,16 @@ def _article(config: SiteConfig, raw: RawArticle, body: RenderedBody, display: d
     date_text, year, month = jalali_parts(meta.date, config.tz)
     article = Article(
         source=raw.source.rel, slug=meta.slug, url=url_path("news", meta.slug), title=body.title,
-        date=meta.date, date_text=date_text, month=(year, month), modified=meta.updated or meta.date, lead=body.lead, html=body.html,
+        date=meta.date, date_text=date_text, month=(year, month), modified=meta.updated or meta.date, lead=body.lead,
+        html=fill(body.html, config.base_path, urls) if body.links else body.html,
         terms=terms, news_id=meta.news_id, draft=meta.draft, extra=meta.extra,
         image=meta.image if meta.image and is_url(meta.image) else None, picture=body.picture, pictures=body.pictures,
         lead_in_body=body.lead_in_body, updated=meta.updated, aliases=meta.aliases,
         aliases_line=meta.lines.get("aliases", 1),
     )
-    # The body's html is hashed once, when rendered: here its digest stands in for it.
-    digest = stable_digest(dataclasses.replace(article, html=body.digest)) if body.digest else stable_digest(article)
+    # The body's html is hashed once, when rendered: here its digest (and where its links point) stands in for it.
+    html = stable_digest(body.digest, urls) if urls else body.digest
+    digest = stable_digest(dataclasses.replace(article, html=html)) if body.digest else stable_digest(article)
     return dataclasses.replace(article, digest=digest)
 
 

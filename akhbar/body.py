@@ -14,16 +14,18 @@ from .digest import stable_digest
 from .errors import Problem
 from .figures import PhotoContext, PictureExtension
 from .images import Stamp, is_url
+from .links import LinkContext, LinkExtension
 from .model import FrontMatter, RawArticle, RenderedBody
 from .normalize import TextNormalizer
 from .prose import ProseExtension
 
 
-def make_markdown(prose: ProseExtension, pictures: PictureExtension | None = None) -> Markdown:
-    """The one Markdown configuration used by `build` and `fmt` alike (`fmt` leaves photos as they are)."""
+def make_markdown(prose: ProseExtension, pictures: PictureExtension | None = None,
+                  links: LinkExtension | None = None) -> Markdown:
+    """The one Markdown configuration used by `build` and `fmt` alike (`fmt` leaves photos and links as they are)."""
     return Markdown(
         extensions=["extra", "sane_lists", TocExtension(slugify=slugify_unicode), prose,
-                    *([pictures] if pictures else [])],
+                    *([pictures] if pictures else []), *([links] if links else [])],
         output_format="html",
     )
 
@@ -37,7 +39,8 @@ class BodyRenderer:
         self.normalizer = TextNormalizer(config, cache_dir)
         self.prose = ProseExtension(self.normalizer)
         self.pictures = PictureExtension()
-        self.md = make_markdown(self.prose, self.pictures)
+        self.links = LinkExtension()
+        self.md = make_markdown(self.prose, self.pictures, self.links)
 
     def prose_text(self, text: str, enabled: bool = True) -> str:
         return self.normalizer.normalize(text) if enabled and self.config.enabled else text
@@ -57,16 +60,17 @@ class BodyRenderer:
         (the body must be rendered again when one of them changes, even if the text did not)."""
         meta = raw.meta
         on = meta.normalize
-        ctx = None
+        ctx = links = None
         if self.site is not None:
             ctx = PhotoContext(raw, self.site.content_dir, self.site.root, self.site.images, self.site.base_path,
                                lambda text: self.prose_text(text, on))
-        assert self.pictures.processor is not None
-        self.pictures.processor.context = ctx
+            links = LinkContext(raw, self.site.content_dir, self.site.root)
+        assert self.pictures.processor is not None and self.links.processor is not None
+        self.pictures.processor.context, self.links.processor.context = ctx, links
         try:
             html = self.markdown(raw.body, on)
         finally:
-            self.pictures.processor.context = None
+            self.pictures.processor.context = self.links.processor.context = None
         picture = None
         if ctx is not None and meta.image and not is_url(meta.image):
             picture = ctx.picture(meta.image, self.prose_text(meta.image_alt or "", on),
@@ -76,9 +80,11 @@ class BodyRenderer:
         terms = {key: tuple(self.prose_text(v, on) for v in term_values(meta, key)) for key in term_keys}
         body = RenderedBody(title=self.prose_text(meta.title, on), lead=lead, terms=terms, html=html,
                             lead_in_body=" ".join(lead.split()) == opening, picture=picture,
-                            pictures=tuple(ctx.pictures) if ctx else ())
+                            pictures=tuple(ctx.pictures) if ctx else (),
+                            links=tuple(links.links) if links else (), anchors=tuple(links.anchors) if links else ())
         body = dataclasses.replace(body, digest=stable_digest(body))
-        return body, (ctx.problems if ctx else []), (ctx.files if ctx else {})
+        problems = (ctx.problems if ctx else []) + (links.problems if links else [])
+        return body, problems, (ctx.files if ctx else {})
 
 
 def term_values(meta: FrontMatter, key: str) -> tuple[str, ...]:

@@ -73,7 +73,7 @@ class PictureTreeprocessor(Treeprocessor):
         after = 0
         for img in [el for el in root.iter("img")]:
             src = img.get("src", "")
-            line, after = _line_of(lines, src, after)
+            line, after = line_of(lines, src, after)
             line += ctx.raw.body_line
             if src.startswith("data:") or is_url(src):  # not ours to resize; still no reason to block the page
                 img.set("loading", "lazy")
@@ -101,7 +101,7 @@ class PictureTreeprocessor(Treeprocessor):
                 parent[list(parent).index(img)] = pic
 
 
-def _line_of(lines: list[str], src: str, after: int) -> tuple[int, int]:
+def line_of(lines: list[str], src: str, after: int) -> tuple[int, int]:
     """The body line (from 0) naming `src`, looking from `after` first (a photo may appear twice)."""
     for start in (after, 0):
         for i in range(start, len(lines)):

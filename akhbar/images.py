@@ -208,28 +208,33 @@ def _encode_chunk(shared: tuple[Path, ImagesConfig], jobs: list[EncodeJob]) -> t
     return count, problems
 
 
+def decode_missing(jobs: list[EncodeJob], cache: Path, workers: int) -> list[Problem]:
+    """The photos `encode_missing` would fail on, found by decoding (not encoding) those whose variants are
+    not in `cache` yet: `check` writes nothing, and a photo whose variants exist was decoded whole before."""
+    todo = [j for j in jobs if not all((cache / Path(rel).name).is_file() for rel in job_outputs(j))]
+    if workers > 1 and len(todo) > 1 and can_fork():
+        results = list(fork_map(_decode_chunk, [[j] for j in todo], None, min(workers, len(todo))))
+    else:
+        results = [_decode_chunk(None, [j]) for j in todo]
+    return [p for failed in results for p in failed]
+
+
+def _decode_chunk(_shared: None, jobs: list[EncodeJob]) -> list[Problem]:
+    problems = []
+    for job in jobs:
+        try:
+            _decode(job)
+        except ImageError as e:
+            problems.append(Problem(job.where[0], job.where[1] or None, str(e),
+                                    fa="این عکس خراب است یا ناقص ذخیره شده است؛ آن را دوباره ذخیره کنید."))
+    return problems
+
+
 def _encode(job: EncodeJob, cache: Path, config: ImagesConfig) -> int:
-    from PIL import Image, ImageOps
+    from PIL import Image
 
     image = job.image
-    biggest = max(w for _, w, _ in job.variants)
-    try:
-        with Image.open(image.path) as im:
-            if im.format == "JPEG":
-                # Decode at the smallest scale (1/2, 1/4, 1/8) still at least as large as every output needs:
-                # several times faster on a camera's 12 megapixels, and the resize below does the rest.
-                scale = biggest / image.width
-                if job.og:
-                    ow, oh = og_size(image)
-                    scale = max(scale, ow / min(image.width, image.height * ow / oh))
-                need = (-(-image.width * scale // 1), -(-image.height * scale // 1))
-                if im.getexif().get(0x0112, 1) in (5, 6, 7, 8):
-                    need = need[::-1]
-                im.draft("RGB", (int(need[0]), int(need[1])))
-            im.load()
-            pic = ImageOps.exif_transpose(im)
-    except (OSError, SyntaxError, ValueError) as e:
-        raise ImageError(f"photo {image.rel} is damaged or truncated ({e}); save it again") from None
+    pic = _decode(job)
     alpha = pic.mode in ("RGBA", "LA", "PA") or (pic.mode == "P" and "transparency" in pic.info)
     pic = pic.convert("RGBA" if alpha else "RGB")
     count = 0
@@ -242,6 +247,31 @@ def _encode(job: EncodeJob, cache: Path, config: ImagesConfig) -> int:
         _save(_og_crop(pic, og_size(image)), "jpeg", cache / Path(og_path(image)).name, config)
         count += 1
     return count
+
+
+def _decode(job: EncodeJob):  # noqa: ANN202 (a PIL image, imported lazily)
+    """The photo's pixels, upright, at the smallest scale its variants allow; `ImageError` when damaged."""
+    from PIL import Image, ImageOps
+
+    image = job.image
+    biggest = max(w for _, w, _ in job.variants)
+    try:
+        with Image.open(image.path) as im:
+            if im.format == "JPEG":
+                # Decode at the smallest scale (1/2, 1/4, 1/8) still at least as large as every output needs:
+                # several times faster on a camera's 12 megapixels, and `_encode`'s resize does the rest.
+                scale = biggest / image.width
+                if job.og:
+                    ow, oh = og_size(image)
+                    scale = max(scale, ow / min(image.width, image.height * ow / oh))
+                need = (-(-image.width * scale // 1), -(-image.height * scale // 1))
+                if im.getexif().get(0x0112, 1) in (5, 6, 7, 8):
+                    need = need[::-1]
+                im.draft("RGB", (int(need[0]), int(need[1])))
+            im.load()
+            return ImageOps.exif_transpose(im)
+    except (OSError, SyntaxError, ValueError) as e:
+        raise ImageError(f"photo {image.rel} is damaged or truncated ({e}); save it again") from None
 
 
 def _og_crop(pic, size: tuple[int, int]):  # noqa: ANN001, ANN202 (PIL images, imported lazily)

@@ -78,6 +78,17 @@ class Picture:
 
 
 @dataclass(frozen=True)
+class LinkRef:
+    """A link in an article's body to another article (see links.py), before the site is known."""
+
+    href: str  # as written, for messages
+    line: int
+    news_id: int | None = None  # `news:64048`
+    path: str | None = None  # `../1400/other.md`: the file as the editor sees it, e.g. "content/1400/other.md"
+    anchor: str = ""  # after '#', percent-decoded
+
+
+@dataclass(frozen=True)
 class RenderedBody:
     """An article after normalization and Markdown: what the cache can keep per content hash."""
 
@@ -88,6 +99,8 @@ class RenderedBody:
     lead_in_body: bool = False  # the lead is the body's first paragraph: the article page shows it once
     picture: Picture | None = None  # the lead photo (front matter `image`), when it is a file under content/
     pictures: tuple[Picture, ...] = ()  # the photos in the body, in order
+    links: tuple[LinkRef, ...] = ()  # links to other articles; `html` has a placeholder for each (links.py)
+    anchors: tuple[str, ...] = ()  # the ids in `html` (headings'), which links from other articles may name
     digest: str = ""  # of all the above, computed once when rendered (and cached with it)
 
 

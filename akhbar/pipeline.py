@@ -8,6 +8,7 @@ The same code runs for `build` and for every rebuild of `serve`.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import gc
 import itertools
@@ -24,7 +25,7 @@ from .body import BodyRenderer
 from .cache import cache_dir
 from .config import SiteConfig
 from .digest import code_digest, stable_digest, tree_digest
-from .errors import AkhbarError
+from .errors import AkhbarError, Problem
 from .files import is_temporary, shown
 from .model import Article, BuildReport, OutputFile, PageSpec
 from .pages import PageRenderer, related_slugs, same_relations
@@ -100,7 +101,8 @@ def _keys(config: SiteConfig, output: Path, drafts: bool) -> tuple[str, str]:
 def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Progress | None = None,
           state: BuildState | None = None, jobs: int = 0, strict: bool = False, index_search: bool = True,
           cancelled: Callable[[], bool] | None = None, trust_output: bool = False,
-          touched: Collection[str] | None = None) -> tuple[BuildReport, BuildState, Explanation]:
+          touched: Collection[str] | None = None, write: bool = True,
+          ) -> tuple[BuildReport, BuildState, Explanation]:
     """Build into `output`. On any problem, raise with every problem found and touch nothing.
 
     `strict`: warnings (a photo without alt text) are problems too. With `index_search` false, a search
@@ -110,20 +112,24 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
     take the output to be as the last build (in this process) left it, instead of listing it.
     `touched`: the only article files that may have changed since that build, when the caller knows
     (`serve`'s watcher saw every event); None: every file is looked at.
+
+    `write` false is `check`: everything a build reads and validates, every page it would render anew
+    rendered in memory, photos not yet encoded decoded, and nothing written (neither the output nor the
+    photo cache). The state that comes back still describes the output as the last build left it.
     """
     # The state carried in holds millions of long-lived objects; without this, the collector's full
     # passes, set off by the build's own allocations, would walk all of them again and again.
     gc.freeze()
     try:
-        return _build(config, output, drafts, progress, state, jobs, strict, index_search, cancelled, trust_output,
-                      touched)
+        return _build(config, output, drafts, progress, state, jobs, strict, index_search, cancelled,
+                      trust_output or not write, touched, write)
     finally:
         gc.unfreeze()
 
 
 def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | None,
            state: BuildState | None, jobs: int, strict: bool, index_search: bool,
-           cancelled: Callable[[], bool] | None, trust_output: bool, touched: Collection[str] | None,
+           cancelled: Callable[[], bool] | None, trust_output: bool, touched: Collection[str] | None, write: bool,
            ) -> tuple[BuildReport, BuildState, Explanation]:
     start = time.perf_counter()
     check_output(output, config.root, (config.content_dir, config.theme_dir))
@@ -155,13 +161,13 @@ def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | 
         else:
             on_disk = pool.submit(scan_output, output).result
         return _build_with(config, output, drafts, state, reread, gone, jobs, start, reason, incremental, on_disk,
-                           strict, index_search, cancelled)
+                           strict, index_search, cancelled, write)
 
 
 def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildState, reread: list[str],
                 gone: tuple[str, ...], jobs: int, start: float, reason: str, incremental: bool, scan: Callable[[], dict[str, Stamp]],
                 strict: bool,
-                index_search: bool, cancelled: Callable[[], bool] | None,
+                index_search: bool, cancelled: Callable[[], bool] | None, write: bool = True,
                 ) -> tuple[BuildReport, BuildState, Explanation]:
     problems = [p for e in state.sources.values() for p in e.problems]
     if strict and any(p.warning for p in problems):
@@ -202,12 +208,19 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     specs += redirects
     photo_jobs = _photo_jobs(config, site.articles)
     photo_cache = cache_dir(config.root) / "images"
-    encoded, failed = images.encode_missing(photo_jobs, photo_cache, config.images, jobs or os.cpu_count() or 1)
+    workers = jobs or os.cpu_count() or 1
+    if write:
+        encoded, failed = images.encode_missing(photo_jobs, photo_cache, config.images, workers)
+    else:
+        encoded, failed = 0, images.decode_missing(photo_jobs, photo_cache, workers)
     if failed:
         raise AkhbarError(failed)
     photo_files = {rel for job in photo_jobs for rel in images.job_outputs(job)}
     fingerprints, state.contexts = _fingerprints(specs, theme, state.contexts)
     _stop_if(cancelled)
+    if not write:
+        return _checked(renderer, specs, fingerprints, state, workers,
+                        (len(site.articles), start, problems, reason, reread))
     # Trust the output only where it still is exactly what the last build left there.
     on_disk = scan()
     intact = {rel for rel, stamp in state.stamps.items() if on_disk.get(rel) == stamp}
@@ -259,6 +272,21 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
         seconds=time.perf_counter() - start, warnings=tuple(p for p in problems if p.warning), encoded=encoded,
     )
     return report, state, Explanation(reason, tuple(reread), gone, tuple(s.rel_path for s in changed))
+
+
+def _checked(renderer: PageRenderer, specs: list[PageSpec], fingerprints: dict[str, str], state: BuildState,
+             workers: int, so_far: tuple[int, float, list[Problem], str, list[str]],
+             ) -> tuple[BuildReport, BuildState, Explanation]:
+    """`check`'s end: render in memory every page whose fingerprint differs from what the last build
+    rendered (a page with the same template and context renders the same, so it cannot fail now), for
+    the template errors only rendering finds. `state.pages` and the rest that describes the output stay
+    as they were: a build after this still writes every page the output lacks."""
+    articles, start, problems, reason, reread = so_far
+    changed = [s for s in specs if state.pages.get(s.rel_path) != fingerprints[s.rel_path]]
+    collections.deque(renderer.render_pages(changed, workers), maxlen=0)
+    report = BuildReport(articles, sum(s.rel_path.endswith(".html") for s in specs), 0, 0,
+                         time.perf_counter() - start, tuple(p for p in problems if p.warning))
+    return report, state, Explanation(reason, tuple(reread), (), tuple(s.rel_path for s in changed))
 
 
 def _stop_if(cancelled: Callable[[], bool] | None) -> None:
