@@ -11,8 +11,13 @@ VNU_VERSION := 26.9.27
 VNU := .tools/.vnu-jar-$(VNU_VERSION)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Isso, the comment server (`make comments`, tests/test_comments.py), in a venv of its own: a server with
+# its own dependencies (werkzeug, bleach, misaka) that the generator never imports.
+ISSO_VERSION := 0.14.0
+ISSO_VENV := .tools/isso-venv
+ISSO := $(ISSO_VENV)/.isso-$(ISSO_VERSION)
 
-.PHONY: setup build serve test lint bench clean
+.PHONY: setup build serve comments test lint bench clean
 
 setup: $(STAMP)
 
@@ -30,7 +35,20 @@ build: setup
 serve: setup
 	$(BIN)/python build.py serve --host $(HOST) --port $(PORT)
 
-test: setup $(VNU)
+# The comment server on 127.0.0.1:8080 with comments/isso.cfg, for `make serve`'s preview (Ctrl-C stops it).
+comments: $(ISSO)
+	@mkdir -p .comments
+	$(ISSO_VENV)/bin/isso -c comments/isso.cfg run
+
+$(ISSO):
+	@test -n "$(PYTHON)" || { echo "Isso needs Python 3.10 or newer; install it (e.g. pyenv install 3.12) and retry." >&2; exit 1; }
+	rm -rf $(ISSO_VENV)
+	$(PYTHON) -m venv $(ISSO_VENV)
+	$(ISSO_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(ISSO_VENV)/bin/python -m pip install --quiet isso==$(ISSO_VERSION)
+	@touch $@
+
+test: setup $(VNU) $(ISSO)
 	$(BIN)/python -m pytest
 
 $(VNU):
@@ -48,3 +66,4 @@ bench: setup
 
 clean:
 	rm -rf output .output.new .output.old .output.search .cache .pytest_cache .tools
+# .comments/ (the preview's comments) is left alone: it holds what readers wrote, not generated files.
