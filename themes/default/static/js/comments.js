@@ -21,6 +21,16 @@
     script.setAttribute("data-isso-css", "false"); // site.css styles it: right-to-left, the site's fonts and colours
     script.setAttribute("data-isso-avatar", "false");
     script.setAttribute("data-isso-vote", "false");
+    // Isso's Persian catalogue lacks these: without them its English defaults ("John Doe") would show.
+    var persian = {
+      "postbox-author-placeholder": "نام شما",
+      "postbox-email-placeholder": "نشانی رایانامه",
+      "postbox-website-placeholder": "https://",
+      "postbox-notification": "پاسخ‌ها را برایم رایانامه کنید",
+      "comment-page-author-suffix": "نویسنده",
+      "atom-feed": "خوراک نظرها"
+    };
+    for (var key in persian) script.setAttribute("data-isso-" + key + "-text-fa", persian[key]);
     script.onerror = function () {
       if (status) status.textContent = "سامانهٔ نظرها اکنون در دسترس نیست؛ بعداً دوباره بکوشید.";
     };
