@@ -10,6 +10,9 @@ Chromium the tests skip, except under CI=true (see browser.py).
 
 from __future__ import annotations
 
+import functools
+import http.client
+import http.server
 import json
 import os
 import re
@@ -91,16 +94,30 @@ class Isso:
         raise AssertionError(f"Isso logged no approve link for comment {comment_id}:\n" + "\n".join(self.log))
 
 
-def isso_cfg(folder: Path, port: int, site_origin: str) -> Path:
+def isso_cfg(folder: Path, port: int, site_origin: str, endpoint: str | None = None) -> Path:
     """The repository's comments/isso.cfg with this test's database, port and site origin."""
     text = (REPO / "comments/isso.cfg").read_text(encoding="utf-8")
     for key, value in (("dbpath", str(folder / "comments.db")), ("host", site_origin),
-                       ("listen", f"http://127.0.0.1:{port}/"), ("public-endpoint", f"http://127.0.0.1:{port}")):
+                       ("listen", f"http://127.0.0.1:{port}/"),
+                       ("public-endpoint", endpoint or f"http://127.0.0.1:{port}")):
         text, n = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
         assert n == 1, key
     cfg = folder / "isso.cfg"
     cfg.write_text(text, encoding="utf-8")
     return cfg
+
+
+def build_sample(folder: Path, comments_url: str) -> tuple[Path, Path]:
+    """A copy of the sample project, its `[comments] url` set to `comments_url`, built: (project, output)."""
+    root = copy_sample(folder / "project")
+    config = root / "site_config.toml"
+    text, n = re.subn(r'(?m)^url = .*$', f'url = "{comments_url}"', config.read_text(encoding="utf-8"))
+    assert n == 1 and 'provider = "isso"' in text, "the sample's [comments] table changed"
+    config.write_text(text, encoding="utf-8")
+    output = folder / "output"
+    # One process: the tests have threads running (servers, log readers), and forking beside them is unsafe.
+    assert main(["--root", str(root), "build", "--output", str(output), "--jobs", "1"]) == 0
+    return root, output
 
 
 @pytest.fixture(scope="module")
@@ -109,13 +126,7 @@ def comments_site(tmp_path_factory, browser):  # noqa: ANN001, ANN201 (browser f
         unavailable(f"{ISSO} is missing (make test installs Isso into .tools/isso-venv)", "the comment tests")
     folder = tmp_path_factory.mktemp("comments")
     port = free_port()
-    root = copy_sample(folder / "project")
-    config = root / "site_config.toml"
-    text, n = re.subn(r'(?m)^url = .*$', f'url = "http://127.0.0.1:{port}/"', config.read_text(encoding="utf-8"))
-    assert n == 1 and 'provider = "isso"' in text, "the sample's [comments] table changed"
-    config.write_text(text, encoding="utf-8")
-    output = folder / "output"
-    assert main(["--root", str(root), "build", "--output", str(output)]) == 0
+    root, output = build_sample(folder, f"http://127.0.0.1:{port}/")
     with StaticHost(output) as host, Isso(isso_cfg(folder, port, host.url.rstrip("/")), port) as isso:
         yield root, host, isso
 
@@ -233,7 +244,7 @@ def test_a_comment_shows_only_after_a_moderator_approves_it(browser, comments_si
 
     # What readers write lives in Isso's database only: a build of the site never contains it.
     rebuilt = root.parent / "rebuilt"
-    run = cli("--root", root, "build", "--output", rebuilt)
+    run = cli("--root", root, "build", "--output", rebuilt, "--jobs", "1")
     assert run.code == 0, run.err
     for path in rebuilt.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".xml", ".json", ".txt", ".js"):
@@ -266,3 +277,80 @@ def test_without_javascript_the_section_says_so_and_an_unreachable_server_is_rep
     page.click("button.comments-open")
     page.wait_for_function("() => document.querySelector('.comments-status').textContent", timeout=TIMEOUT_MS)
     assert "در دسترس نیست" in page.inner_text(".comments-status")
+
+
+# ----------------------------------------------------------------------------- behind the site's own host
+
+
+class _SameHostHandler(http.server.SimpleHTTPRequestHandler):
+    """The README's nginx block: /comments/… goes to Isso with `X-Script-Name: /comments`, the rest is output/."""
+
+    isso_port = 0
+
+    def _proxy(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
+        headers.update({"X-Script-Name": "/comments", "X-Forwarded-For": self.client_address[0]})
+        conn = http.client.HTTPConnection("127.0.0.1", self.isso_port, timeout=10)
+        try:
+            conn.request(self.command, self.path, body=body, headers=headers)
+            answer = conn.getresponse()
+            data = answer.read()
+        finally:
+            conn.close()
+        self.send_response(answer.status)
+        for key, value in answer.getheaders():
+            if key.lower() not in ("connection", "transfer-encoding", "content-length", "server", "date"):
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _route(self, fallback) -> None:  # noqa: ANN001
+        if self.path.startswith("/comments/"):
+            self._proxy()
+        else:
+            fallback()
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._route(super().do_GET)
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._route(lambda: self.send_error(405))
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def test_behind_the_sites_own_host_at_comments(browser, tmp_path):
+    """The README's way to publish: one origin serves the site and, at /comments/, Isso."""
+    if not (ISSO.is_file() and os.access(ISSO, os.X_OK)):
+        unavailable(f"{ISSO} is missing (make test installs Isso into .tools/isso-venv)", "the comment tests")
+    isso_port = free_port()
+    output = tmp_path / "output"
+    handler = type("Handler", (_SameHostHandler,), {"isso_port": isso_port})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(output)))
+    origin = f"http://127.0.0.1:{server.server_address[1]}"  # bound now, served once built (the build forks)
+    try:
+        build_sample(tmp_path, f"{origin}/comments/")
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        with Isso(isso_cfg(tmp_path, isso_port, origin, f"{origin}/comments"), isso_port) as isso:
+            page = reader(browser)
+            open_comments(page, f"{origin}/{ARTICLE}")
+            page.fill(".isso-postbox textarea", "نظر از همان نشانی سایت")
+            with page.expect_response(lambda r: "/new?" in r.url) as posted:
+                page.click(".isso-postbox input[type=submit]")
+            assert posted.value.status == 202
+            link = isso.approve_link(json.loads(posted.value.text())["id"])
+            assert link.startswith(f"{origin}/comments/id/")  # the moderator's link goes through the site's host too
+            with urllib.request.urlopen(urllib.request.Request(link, method="POST"), timeout=10) as answer:
+                assert answer.status == 200
+            open_comments(page, f"{origin}/{ARTICLE}")
+            page.wait_for_selector("#isso-root .isso-comment", timeout=TIMEOUT_MS)
+            assert shown_comments(page) == ["نظر از همان نشانی سایت"]
+            assert {f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in page.requests} == {origin}
+            assert f"{origin}/comments/js/embed.min.js" in page.requests
+    finally:
+        server.shutdown()
+        server.server_close()
