@@ -202,6 +202,8 @@ def test_a_comment_shows_only_after_a_moderator_approves_it(browser, comments_si
     comment = json.loads(response.text())
     assert comment["mode"] == 2 and comment["author"] == AUTHOR
     assert urlsplit(response.url).query.endswith("uri=" + "%2F" + ARTICLE.replace("/", "%2F"))
+    headline = page.inner_text("h1")  # the thread Isso made is titled with it (data-title)
+    assert any(re.search(r"new thread \d+: " + re.escape(headline) + "$", line) for line in isso.log), isso.log
     requests += page.requests
 
     # Another reader, and the same one after reloading: nothing shows while it waits for a moderator.
