@@ -25,7 +25,7 @@
     var persian = {
       "postbox-author-placeholder": "نام شما",
       "postbox-email-placeholder": "نشانی رایانامه",
-      "postbox-website-placeholder": "https://",
+      "postbox-website-placeholder": "نشانی وبگاه",
       "postbox-notification": "پاسخ‌ها را برایم رایانامه کنید",
       "comment-page-author-suffix": "نویسنده",
       "atom-feed": "خوراک نظرها"
