@@ -14,7 +14,13 @@ PORT ?= 8000
 # The [deploy.NAME] of site_config.toml that `make deploy` publishes to.
 TARGET ?= production
 
-.PHONY: setup build check fmt-check deploy serve test lint bench clean
+# Isso, the comment server (`make comments`, tests/test_comments.py), in a venv of its own: a server with
+# its own dependencies (werkzeug, bleach, misaka) that the generator never imports.
+ISSO_VERSION := 0.14.0
+ISSO_VENV := .tools/isso-venv
+ISSO := $(ISSO_VENV)/.isso-$(ISSO_VERSION)
+
+.PHONY: setup build check fmt-check deploy serve comments test lint bench clean
 
 setup: $(STAMP)
 
@@ -42,7 +48,24 @@ deploy: setup
 serve: setup
 	$(BIN)/python build.py serve --host $(HOST) --port $(PORT)
 
-test: setup $(VNU)
+# The comment server on 127.0.0.1:8080 with comments/isso.cfg, for `make serve`'s preview (Ctrl-C stops it).
+comments: $(ISSO)
+	@test -f $(ISSO) || { echo "Isso is not installed (see the message above)." >&2; exit 1; }
+	@mkdir -p .comments
+	$(ISSO_VENV)/bin/isso -c comments/isso.cfg run
+
+# pip builds one of Isso's dependencies (misaka) with the C compiler. Like the checker above, a failed
+# install leaves the comment tests to skip (to fail under CI=true) rather than stopping `make test`.
+$(ISSO):
+	@test -n "$(PYTHON)" || { echo "Isso needs Python 3.10 or newer; install it (e.g. pyenv install 3.12) and retry." >&2; exit 1; }
+	@rm -rf $(ISSO_VENV)
+	@echo "installing Isso $(ISSO_VERSION) into $(ISSO_VENV)"
+	@{ $(PYTHON) -m venv $(ISSO_VENV) \
+	  && $(ISSO_VENV)/bin/python -m pip install --quiet --upgrade pip \
+	  && $(ISSO_VENV)/bin/python -m pip install --quiet isso==$(ISSO_VERSION) && touch $@; } \
+	  || echo "could not install Isso into $(ISSO_VENV) (is a C compiler installed?): the comment tests will be skipped" >&2
+
+test: setup $(VNU) $(ISSO)
 	$(BIN)/python -m pytest
 
 $(VNU):
@@ -60,3 +83,4 @@ bench: setup
 
 clean:
 	rm -rf output .output.new .output.old .output.search .cache .pytest_cache .tools
+# .comments/ (the preview's comments) is left alone: it holds what readers wrote, not generated files.

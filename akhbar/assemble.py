@@ -56,10 +56,11 @@ def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]
         else:
             names = (*(display[tax.name][term_slug(v)] for tax in config.taxonomies for v in body.terms.get(tax.key, ())),
                      *urls)
-        if hit is not None and hit[0] is body and hit[1] == names:
+        comments = config.comments.open_for(raw.source.rel, raw.meta.comments)  # ([comments] may have changed)
+        if hit is not None and hit[0] is body and hit[1] == names and hit[2].comments == comments:
             article = hit[2]
         else:
-            article = _article(config, raw, body, display, urls)
+            article = _article(config, raw, body, display, urls, comments)
         kept.articles[raw.source.rel] = (body, names, article)
         articles.append(article)
     articles.sort(key=lambda a: (a.date.value, a.slug), reverse=True)
@@ -82,7 +83,7 @@ def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]
 
 
 def _article(config: SiteConfig, raw: RawArticle, body: RenderedBody, display: dict[str, dict[str, str]],
-             urls: tuple[str, ...]) -> Article:
+             urls: tuple[str, ...], comments: bool) -> Article:
     terms = {}
     for tax in config.taxonomies:
         refs: list[TermRef] = []
@@ -101,6 +102,7 @@ def _article(config: SiteConfig, raw: RawArticle, body: RenderedBody, display: d
         image=meta.image if meta.image and is_url(meta.image) else None, picture=body.picture, pictures=body.pictures,
         lead_in_body=body.lead_in_body, updated=meta.updated, aliases=meta.aliases,
         aliases_line=meta.lines.get("aliases", 1),
+        comments=comments,
     )
     # The body's html is hashed once, when rendered: here its digest (and where its links point) stands in for it.
     html = stable_digest(body.digest, urls) if urls else body.digest

@@ -107,6 +107,31 @@ class S3Target:
 DeployTarget = RsyncTarget | S3Target
 
 
+COMMENT_PROVIDERS = ("isso", "email", "none")
+
+
+@dataclass(frozen=True)
+class CommentsConfig:
+    """Readers' comments under each article («نظر شما»): through an Isso server, by e-mail, or none."""
+
+    provider: str = "none"  # "isso", "email" or "none"
+    url: str | None = None  # the Isso server's public address, ending in "/" (required for "isso")
+    email: str | None = None  # the address comments are mailed to (required for "email")
+    default: bool = True  # whether an article without `comments:` in its front matter has the section
+    closed_folders: tuple[str, ...] = ()  # folders under content/ whose articles default to none (archived imports)
+
+    def open_for(self, source: str, choice: bool | None) -> bool:
+        """Whether the article `source` ("content/imported/x.md", as `SourceFile.rel`) shows the section:
+        its front matter's `comments:` when given, else not in a closed folder, else `default`."""
+        if self.provider == "none":
+            return False
+        if choice is not None:
+            return choice
+        if self.closed_folders and source.startswith(tuple(f"content/{c}/" for c in self.closed_folders)):
+            return False
+        return self.default
+
+
 DEFAULT_TAXONOMIES = (
     TaxonomyConfig("tags", "tags", "برچسب‌ها", "برچسب"),
     TaxonomyConfig("sections", "section", "سرویس‌ها", "سرویس"),
@@ -131,6 +156,7 @@ class SiteConfig:
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
     images: ImagesConfig = field(default_factory=ImagesConfig)
     deploy: tuple[DeployTarget, ...] = ()  # the [deploy.NAME] tables, in file order
+    comments: CommentsConfig = field(default_factory=CommentsConfig)
 
     @property
     def base_path(self) -> str:
@@ -217,6 +243,31 @@ _NORMALIZE: dict[str, _Check] = {
 _IMPORT: dict[str, _Check] = {
     "furniture": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "must be a list of text lines"),
     "old_url": (lambda v: isinstance(v, str) and "{news_id}" in v, 'must be a URL path holding {news_id}, e.g. "/fa/news/{news_id}"'),
+}
+
+
+def _is_server_url(v: Any) -> bool:
+    if not isinstance(v, str):
+        return False
+    parts = urlsplit(v)
+    return (parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.query and not parts.fragment
+            and re.search(r"[\s\"'<>\\]", v) is None)
+
+
+def _is_folder(v: Any) -> bool:
+    if not isinstance(v, str) or not v.strip("/") or "\\" in v or v.startswith("/"):
+        return False
+    return all(part not in ("", ".", "..") for part in v.strip("/").split("/"))
+
+
+_COMMENTS: dict[str, _Check] = {
+    "provider": (lambda v: v in COMMENT_PROVIDERS, 'must be "isso", "email" or "none"'),
+    "url": (_is_server_url, 'must be the comment server\'s public address, e.g. "https://example.ir/comments/"'),
+    "email": (lambda v: isinstance(v, str) and re.fullmatch(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", v) is not None,
+              'must be an e-mail address, e.g. "comments@example.ir"'),
+    "default": (_is_bool, "must be true or false"),
+    "closed_folders": (lambda v: isinstance(v, list) and all(_is_folder(f) for f in v),
+                       'must be a list of folders under content/, e.g. ["imported"]'),
 }
 _TAXONOMY: dict[str, _Check] = {
     "name": (lambda v: isinstance(v, str) and re.fullmatch(r"[a-z0-9-]+", v) is not None, "must be lower-case Latin letters, digits or '-'"),
@@ -308,7 +359,8 @@ def load_config(root: Path) -> SiteConfig:
         raise AkhbarError(Problem(rel, line, f"is not valid TOML: {e}")) from None
 
     problems: list[Problem] = []
-    nested = {key: data.pop(key, None) for key in ("normalize", "taxonomies", "import", "feeds", "images", "deploy")}
+    nested = {key: data.pop(key, None)
+              for key in ("normalize", "taxonomies", "import", "feeds", "images", "deploy", "comments")}
     top = _check_table(data, _TOP, text, rel, None, problems)
     if "base_url" in top and not top["base_url"].endswith("/"):
         top["base_url"] += "/"
@@ -350,6 +402,12 @@ def load_config(root: Path) -> SiteConfig:
     elif nested["images"] is not None:
         problems.append(Problem(rel, _line_of(text, "images"), "images must be a table: [images]"))
 
+    comments = CommentsConfig()
+    if isinstance(nested["comments"], dict):
+        comments = _comments(nested["comments"], text, rel, problems)
+    elif nested["comments"] is not None:
+        problems.append(Problem(rel, _line_of(text, "comments"), "comments must be a table: [comments]"))
+
     taxonomies = DEFAULT_TAXONOMIES
     if nested["taxonomies"] is not None:
         taxonomies = _taxonomies(nested["taxonomies"], text, rel, problems)
@@ -361,13 +419,28 @@ def load_config(root: Path) -> SiteConfig:
         problems.append(Problem(rel, _line_of(text, "deploy"), "deploy must hold tables: [deploy.NAME]"))
 
     config = SiteConfig(root=root, normalize=norm, taxonomies=taxonomies, importer=importer, feeds=feeds,
-                        images=images, deploy=deploy, **top)
+                        images=images, deploy=deploy, comments=comments, **top)
     if not problems and not config.theme_dir.is_dir():
         themes = ", ".join(sorted(p.name for p in (root / "themes").glob("*") if p.is_dir())) or "none"
         problems.append(Problem(rel, _line_of(text, "theme"), f"unknown theme {config.theme!r}; themes/ holds: {themes}"))
     if problems:
         raise AkhbarError(problems)
     return config
+
+
+def _comments(table: dict, text: str, rel: str, problems: list[Problem]) -> CommentsConfig:
+    good = _check_table(table, _COMMENTS, text, rel, "comments", problems)
+    provider = good.get("provider", CommentsConfig.provider)
+    needs = {"isso": ("url", 'the comment server\'s public address, e.g. url = "https://example.ir/comments/"'),
+             "email": ("email", 'the address comments go to, e.g. email = "comments@example.ir"')}.get(provider)
+    if needs and needs[0] not in table:
+        line = _line_of(text, "provider", "comments") or _line_of(text, "", "comments")
+        problems.append(Problem(rel, line, f'[comments] provider "{provider}" needs {needs[0]}: {needs[1]}'))
+    if "url" in good and not good["url"].endswith("/"):
+        good["url"] += "/"
+    if "closed_folders" in good:
+        good["closed_folders"] = tuple(f.strip("/") for f in good["closed_folders"])
+    return CommentsConfig(**good)
 
 
 def _taxonomies(value: Any, text: str, rel: str, problems: list[Problem]) -> tuple[TaxonomyConfig, ...]:

@@ -43,6 +43,7 @@ class FrontMatter:
     normalize: bool = True
     updated: ArticleDate | None = None  # last substantial change, for feeds, the sitemap and JSON-LD
     aliases: tuple[str, ...] = ()  # output files of old addresses that redirect here (see redirects.py)
+    comments: bool | None = None  # readers' comments on or off; None: as `[comments]` says for its folder
     extra: Mapping[str, Any] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)
 
@@ -134,6 +135,7 @@ class Article:
     updated: ArticleDate | None = None
     aliases: tuple[str, ...] = ()  # output files of the redirect pages, e.g. "fa/news/64048/index.html"
     aliases_line: int = 1  # where `aliases` is in the source, for collision errors
+    comments: bool = False  # the page ends with the «نظر شما» section (front matter `comments`, else `[comments]`)
     extra: Mapping[str, Any] = field(default_factory=dict)
     digest: str = ""  # of everything above: pages showing this article re-render when it changes
 

@@ -41,7 +41,7 @@ _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 _BOUNDARY = YAMLHandler.FM_BOUNDARY
 _SLUG_OK = re.compile(r"[^/\\\x00-\x20?#%\"'<>|*:]+")
 KNOWN_KEYS = ("title", "date", "slug", "tags", "section", "province", "news_id", "lead", "draft", "image", "normalize",
-              "updated", "aliases", "image_alt", "image_caption")
+              "updated", "aliases", "image_alt", "image_caption", "comments")
 
 
 def is_content_file(path: Path) -> bool:
@@ -226,6 +226,12 @@ def _validate(data: dict, lines: dict[str, int], src: SourceFile, tz: ZoneInfo) 
             value = default
         flags[key] = value
 
+    comments = data.get("comments")  # None: the [comments] defaults decide
+    if comments is not None and not isinstance(comments, bool):
+        bad("comments", f"comments must be true or false (found {comments!r})",
+            "comments باید true یا false باشد.")
+        comments = None
+
     slug = _text(data.get("slug")) or src.path.stem
     if not _SLUG_OK.fullmatch(slug) or slug.startswith("."):
         bad("slug", f"slug {slug!r} cannot be used in a web address: use letters, digits and '-' only")
@@ -236,7 +242,7 @@ def _validate(data: dict, lines: dict[str, int], src: SourceFile, tz: ZoneInfo) 
     return FrontMatter(
         title=title, date=date, slug=slug, tags=tuple(str(t).strip() for t in tags if str(t).strip()),
         news_id=news_id, draft=flags["draft"], normalize=flags["normalize"], extra=extra, lines=lines,
-        updated=updated, aliases=aliases, **single,
+        updated=updated, aliases=aliases, comments=comments, **single,
     )
 
 

@@ -177,6 +177,14 @@ def test_scripted_edits_give_the_bytes_of_a_clean_full_build(project: Path, tmp_
         edit(project / "themes/default/static/css/site.css", lambda t: t + "\n.headline { letter-spacing: 0; }\n")
         (project / "themes/default/static/css/print.css").write_text("@media print { .masthead { display: none } }\n")
 
+    @step("close comments on one article (front matter comments: false)")
+    def _() -> None:
+        edit(project / BODY_EDIT, sub_once(r"^title: ", "comments: false\ntitle: "))
+
+    @step("open comments on the imported archive ([comments] closed_folders in site_config.toml)")
+    def _() -> None:
+        edit(project / "site_config.toml", sub_once(r"^closed_folders = .*$", "closed_folders = []"))
+
     @step("change page_size in site_config.toml")
     def _() -> None:
         edit(project / "site_config.toml", sub_once(r"^page_size = 10$", "page_size = 4"))
@@ -208,6 +216,8 @@ def test_scripted_edits_give_the_bytes_of_a_clean_full_build(project: Path, tmp_
     last = -(-report.articles // 4)  # page_size 4
     assert f"page/{last}/index.html" in files and f"page/{last + 1}/index.html" not in files
     assert 'class="headline"' in files[page_of(TITLE_EDIT)].decode()
+    assert 'id="isso-thread"' not in files[page_of(BODY_EDIT)].decode()
+    assert 'id="isso-thread"' in files["news/64048/index.html"].decode()  # content/imported/64048.md
 
 
 def test_a_failed_rebuild_touches_nothing_and_the_next_one_recovers(project: Path, tmp_path: Path,
