@@ -15,6 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from .archive import ARCHIVE, archive_periods
+from .bidi import isolate_html
 from .config import SiteConfig, TaxonomyConfig
 from .dates import jalali
 from .digits import to_persian_digits
@@ -23,7 +24,7 @@ from .feeds import FEED, feed_specs, term_feed
 from .files import shown
 from .head import absolute_url, news_article, rfc3339, share_image, share_size
 from .images import picture_html
-from .model import ArchivePeriod, Article, OutputFile, Pager, PageSpec, Picture, Site, TermCount
+from .model import ArchivePeriod, Article, OutputFile, Pager, PageSpec, Picture, Site, TermCount, TermRef
 from .paginate import paginate
 from .search import SEARCH
 from .workers import can_fork, fork_map
@@ -49,6 +50,7 @@ class PageRenderer:
         self.env.filters["rfc3339"] = lambda value: rfc3339(value, config.tz)
         self.env.filters["jalali_year"] = lambda date: to_persian_digits(jalali(date.value.astimezone(config.tz)).year)
         self.env.filters["q"] = lambda value: quote(str(value), safe="")  # one query-string value
+        self.env.filters["isolate"] = isolate_html  # Latin runs in a title or lead, each in a <bdi>
         self.env.globals.update(
             config=config, url=self.url, abs_url=lambda path="": absolute_url(config, path),
             news_article=lambda article: news_article(config, article),
@@ -58,10 +60,14 @@ class PageRenderer:
         )
 
     def picture(self, picture: Picture, kind: str = "lead") -> Markup:
-        """A photo in a template: the article's lead photo ("lead": fetched first) or a card's thumbnail ("thumb")."""
+        """A photo in a template: the article's lead photo ("lead": fetched first), the home page's top story
+        ("top": as wide as an article photo and fetched first, no caption) or a card's thumbnail ("thumb")."""
         images = self.config.images
         if kind == "lead":
             html = picture_html(picture, images, self.config.base_path, images.sizes, eager=True, css="lead-photo")
+        elif kind == "top":
+            html = picture_html(picture, images, self.config.base_path, images.sizes, eager=True, figure=False,
+                                css="thumb")
         else:
             html = picture_html(picture, images, self.config.base_path, images.thumb_sizes, figure=False, css="thumb")
         return Markup(html)
@@ -94,7 +100,15 @@ class PageRenderer:
     def page_specs(self, site: Site, related: Mapping[str, tuple[str, ...]] | None = None) -> Iterator[PageSpec]:
         """Every page and feed of the site, not yet rendered: its path, its template and what the template gets.
 
-        `related` is `related_slugs(site.articles, …)` when the caller already has it."""
+        `related` is `related_slugs(site.articles, …)` when the caller already has it. Every HTML page's
+        header lists the site's sections and provinces (`menu`), so a new one re-renders every page."""
+        menu = site_menu(site)
+        for spec in self._page_specs(site, related):
+            if spec.template.endswith(".html"):
+                spec.context["menu"] = menu
+            yield spec
+
+    def _page_specs(self, site: Site, related: Mapping[str, tuple[str, ...]] | None) -> Iterator[PageSpec]:
         size = self.config.page_size
         articles = site.articles
         if related is None:
@@ -109,7 +123,10 @@ class PageRenderer:
                 "page_url": article.url,
             }, canonical=True, lastmod=article.modified.value)
         for pager in paginate(articles, size, ""):
-            yield _list_spec(pager, None, None)
+            spec = _list_spec(pager, None, None)
+            if pager.number == 1:
+                spec.context["by_section"] = newest_by_section(site, SECTION_ITEMS)
+            yield spec
         for taxonomy in site.taxonomies:
             counts = tuple(TermCount(t.ref, len(t.articles)) for t in taxonomy.terms)
             lists = [_list_spec(pager, count, taxonomy.config)
@@ -163,6 +180,20 @@ def _list_spec(pager: Pager, term: TermCount | None, taxonomy: TaxonomyConfig | 
         "pager": pager, "heading": term.ref.name if term else None, "term": term, "taxonomy": taxonomy,
         "archive": archive, "page_url": pager.url,
     }, canonical=True, lastmod=_newest(pager.items))
+
+
+SECTION_ITEMS = 3  # newest articles of each section on the home page
+
+
+def site_menu(site: Site) -> tuple[tuple[TaxonomyConfig, tuple[TermRef, ...]], ...]:
+    """What the header lists: each taxonomy but tags (sections, provinces) with its terms, busiest first."""
+    return tuple((t.config, tuple(term.ref for term in t.terms)) for t in site.taxonomies if t.config.key != "tags")
+
+
+def newest_by_section(site: Site, count: int) -> tuple[tuple[TermRef, tuple[Article, ...]], ...]:
+    """The home page's blocks: each section (the `section` taxonomy, if the site has it) and its newest articles."""
+    return tuple((term.ref, term.articles[:count]) for t in site.taxonomies if t.config.key == "section"
+                 for term in t.terms)
 
 
 def _newest(articles: Iterable[Article]) -> datetime | None:
