@@ -9,6 +9,7 @@ from pathlib import Path
 from markdown import Markdown
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
+from .bidi import IsolateExtension
 from .config import NormalizeConfig, SiteConfig
 from .digest import stable_digest
 from .errors import Problem
@@ -25,7 +26,7 @@ def make_markdown(prose: ProseExtension, pictures: PictureExtension | None = Non
     """The one Markdown configuration used by `build` and `fmt` alike (`fmt` leaves photos and links as they are)."""
     return Markdown(
         extensions=["extra", "sane_lists", TocExtension(slugify=slugify_unicode), prose,
-                    *([pictures] if pictures else []), *([links] if links else [])],
+                    *([pictures] if pictures else []), *([links] if links else []), IsolateExtension()],
         output_format="html",
     )
 

@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from .archive import ARCHIVE, archive_periods
+from .bidi import isolate_html
 from .config import SiteConfig, TaxonomyConfig
 from .dates import jalali
 from .digits import to_persian_digits
@@ -24,7 +25,7 @@ from .feeds import FEED, feed_specs, term_feed
 from .files import shown
 from .head import absolute_url, news_article, rfc3339, share_image, share_size
 from .images import picture_html
-from .model import ArchivePeriod, Article, OutputFile, Pager, PageSpec, Picture, Site, TermCount
+from .model import ArchivePeriod, Article, OutputFile, Pager, PageSpec, Picture, Site, TermCount, TermRef
 from .paginate import paginate
 from .search import SEARCH
 from .workers import can_fork, fork_map
@@ -74,6 +75,7 @@ class PageRenderer:
         self.env.filters["rfc3339"] = lambda value: rfc3339(value, config.tz)
         self.env.filters["jalali_year"] = lambda date: to_persian_digits(jalali(date.value.astimezone(config.tz)).year)
         self.env.filters["q"] = lambda value: quote(str(value), safe="")  # one query-string value
+        self.env.filters["isolate"] = isolate_html  # Latin runs in a title or lead, each in a <bdi>
         self.env.globals.update(
             config=config, url=self.url, abs_url=lambda path="": absolute_url(config, path),
             news_article=lambda article: news_article(config, article),
@@ -83,10 +85,14 @@ class PageRenderer:
         )
 
     def picture(self, picture: Picture, kind: str = "lead") -> Markup:
-        """A photo in a template: the article's lead photo ("lead": fetched first) or a card's thumbnail ("thumb")."""
+        """A photo in a template: the article's lead photo ("lead": fetched first), the home page's top story
+        ("top": as wide as an article photo and fetched first, no caption) or a card's thumbnail ("thumb")."""
         images = self.config.images
         if kind == "lead":
             html = picture_html(picture, images, self.config.base_path, images.sizes, eager=True, css="lead-photo")
+        elif kind == "top":
+            html = picture_html(picture, images, self.config.base_path, images.sizes, eager=True, figure=False,
+                                css="thumb")
         else:
             html = picture_html(picture, images, self.config.base_path, images.thumb_sizes, figure=False, css="thumb")
         return Markup(html)
@@ -119,47 +125,50 @@ class PageRenderer:
     def page_specs(self, site: Site, related: Mapping[str, tuple[str, ...]] | None = None) -> Iterator[PageSpec]:
         """Every page and feed of the site, not yet rendered: its path, its template and what the template gets.
 
-        `related` is `related_slugs(site.articles, …)` when the caller already has it."""
+        `related` is `related_slugs(site.articles, …)` when the caller already has it. Every HTML page's
+        header lists the site's sections and provinces (`menu`), so a new one re-renders every page."""
         size = self.config.page_size
         articles = site.articles
         if related is None:
             related = related_slugs(articles, self.config.related_count)
         by_slug = {a.slug: a for a in articles}
         memo = self.memo
+        menu = site_menu(site)
         for i, article in enumerate(articles):
             newer = articles[i - 1] if i > 0 else None
             older = articles[i + 1] if i + 1 < len(articles) else None
             others = tuple(by_slug[s] for s in related[article.slug])
-            yield memo.spec(output_path(article.url), _article_spec, article, newer, older, others)
+            yield memo.spec(output_path(article.url), _article_spec, article, newer, older, others, menu)
         for pager in paginate(articles, size, ""):
-            yield self._list_spec(pager, None, None)
+            yield memo.spec(output_path(pager.url), _list_spec, pager, None, None, None, menu,
+                            newest_by_section(site, SECTION_ITEMS) if pager.number == 1 else None)
         for taxonomy in site.taxonomies:
             counts = tuple(TermCount(t.ref, len(t.articles)) for t in taxonomy.terms)
-            lists = [self._list_spec(pager, count, taxonomy.config)
+            lists = [self._list_spec(pager, count, taxonomy.config, None, menu)
                      for term, count in zip(taxonomy.terms, counts, strict=True)
                      for pager in paginate(term.articles, size, term.ref.url)]
             yield PageSpec(output_path(taxonomy.url), "terms.html",
-                           {"taxonomy": taxonomy.config, "terms": counts, "page_url": taxonomy.url},
+                           {"taxonomy": taxonomy.config, "terms": counts, "page_url": taxonomy.url, "menu": menu},
                            canonical=True, lastmod=max((s.lastmod for s in lists if s.lastmod), default=None))
             yield from lists
-        yield from self._archive_specs(site)
-        yield PageSpec(output_path(SEARCH), "search.html", {"page_url": SEARCH}, canonical=True)
-        yield PageSpec("404.html", "404.html", {"page_url": "404.html"})
+        yield from self._archive_specs(site, menu)
+        yield PageSpec(output_path(SEARCH), "search.html", {"page_url": SEARCH, "menu": menu}, canonical=True)
+        yield PageSpec("404.html", "404.html", {"page_url": "404.html", "menu": menu})
         yield from feed_specs(site, self.config)
         memo.done()
 
     def _list_spec(self, pager: Pager, term: TermCount | None, taxonomy: TaxonomyConfig | None,
-                   archive: ArchivePeriod | None = None) -> PageSpec:
-        return self.memo.spec(output_path(pager.url), _list_spec, pager, term, taxonomy, archive)
+                   archive: ArchivePeriod | None, menu: Menu) -> PageSpec:
+        return self.memo.spec(output_path(pager.url), _list_spec, pager, term, taxonomy, archive, menu, None)
 
-    def _archive_specs(self, site: Site) -> Iterator[PageSpec]:
+    def _archive_specs(self, site: Site, menu: Menu) -> Iterator[PageSpec]:
         periods = archive_periods(site.articles)
         years = tuple(p for p, _ in periods if p.months)
-        yield PageSpec(output_path(ARCHIVE), "archive.html", {"years": years, "page_url": ARCHIVE},
+        yield PageSpec(output_path(ARCHIVE), "archive.html", {"years": years, "page_url": ARCHIVE, "menu": menu},
                        canonical=True, lastmod=_newest(site.articles))
         for period, items in periods:
             for pager in paginate(items, self.config.page_size, period.url):
-                yield self._list_spec(pager, None, None, period)
+                yield self._list_spec(pager, None, None, period, menu)
 
     def render_page(self, spec: PageSpec) -> OutputFile:
         return self.render(spec.template, spec.rel_path, **spec.context)
@@ -185,18 +194,49 @@ def _render_chunk(shared: tuple[PageRenderer, Sequence[PageSpec]], indices: rang
 
 
 
-def _article_spec(article: Article, newer: Article | None, older: Article | None, related: tuple[Article, ...]) -> PageSpec:
+def _article_spec(article: Article, newer: Article | None, older: Article | None, related: tuple[Article, ...],
+                  menu: Menu) -> PageSpec:
     return PageSpec(output_path(article.url), "article.html", {
-        "article": article, "newer": newer, "older": older, "related": related, "page_url": article.url,
+        "article": article, "newer": newer, "older": older, "related": related, "page_url": article.url, "menu": menu,
     }, canonical=True, lastmod=article.modified.value)
 
 
-def _list_spec(pager: Pager, term: TermCount | None, taxonomy: TaxonomyConfig | None,
-               archive: ArchivePeriod | None = None) -> PageSpec:
-    return PageSpec(output_path(pager.url), "list.html", {
-        "pager": pager, "heading": term.ref.name if term else None, "term": term, "taxonomy": taxonomy,
-        "archive": archive, "page_url": pager.url,
-    }, canonical=True, lastmod=_newest(pager.items))
+def _list_spec(pager: Pager, term: TermCount | None, taxonomy: TaxonomyConfig | None, archive: ArchivePeriod | None,
+               menu: Menu, by_section: tuple[tuple[TermRef, tuple[Article, ...]], ...] | None) -> PageSpec:
+    context = {"pager": pager, "heading": term.ref.name if term else None, "term": term, "taxonomy": taxonomy,
+               "archive": archive, "page_url": pager.url, "menu": menu}
+    if by_section is not None:
+        context["by_section"] = by_section
+    return PageSpec(output_path(pager.url), "list.html", context, canonical=True, lastmod=_newest(pager.items))
+
+
+SECTION_ITEMS = 3  # newest articles of each section on the home page
+
+
+Menu = tuple[tuple[TaxonomyConfig, tuple[TermRef, ...]], ...]
+
+
+def site_menu(site: Site) -> Menu:
+    """What the header lists: each taxonomy but tags (sections, provinces) with its terms, in Persian
+    alphabetical order. Not busiest first: every page shows the menu, and an order that moved whenever
+    one count overtook another would re-render the whole archive for one new article."""
+    return tuple((t.config, tuple(sorted((term.ref for term in t.terms), key=lambda r: persian_order(r.name))))
+                 for t in site.taxonomies if t.config.key != "tags")
+
+
+_ALPHABET = "آاأإبپتثجچحخدذرزژسشصضطظعغفقکكگلمنوؤهةیيئ"
+_RANK = {c: i for i, c in enumerate(_ALPHABET)}
+
+
+def persian_order(text: str) -> tuple[int, ...]:
+    """A sort key in the order of the Persian alphabet (code points put پ چ ژ گ after the Arabic letters)."""
+    return tuple(_RANK.get(c, len(_ALPHABET) + ord(c)) for c in text)
+
+
+def newest_by_section(site: Site, count: int) -> tuple[tuple[TermRef, tuple[Article, ...]], ...]:
+    """The home page's blocks: each section (the `section` taxonomy, if the site has it) and its newest articles."""
+    return tuple((term.ref, term.articles[:count]) for t in site.taxonomies if t.config.key == "section"
+                 for term in t.terms)
 
 
 def _newest(articles: Iterable[Article]) -> datetime | None:

@@ -5,10 +5,11 @@
 Installs npm's `lighthouse` (pinned; version 13 needs Node 22) into bench/.work/lighthouse/ when it is
 missing, builds the repository's sample site into bench/.work/lighthouse-site/, serves it on 127.0.0.1
 and runs Lighthouse against Debian's chromium (`CHROME_PATH=/usr/bin/chromium`; no browser is
-downloaded). The default page is the article with a lead photo and four body photos. Prints, per page,
-the four category scores, LCP and CLS, and the image and layout-shift audits that failed; merges the
-run into bench/results/lighthouse.json. Exits 1 when a page misses the issue's bar (performance ≥ 95,
-no image-size, image-format or layout-shift findings).
+downloaded). The default pages are the theme issue's four: the home page, the article with a lead photo
+and four body photos, a tag page and the archive. Prints, per run, the four category scores, LCP, CLS
+and the image and layout-shift audits that failed, then a table of every page against the targets
+(each score ≥ 95, LCP ≤ 2.5 s, CLS ≤ 0.1); merges the runs into bench/results/lighthouse.json. Exits 1
+when a page misses a target or an image or layout-shift audit fails.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ FLAGS = "--headless --no-sandbox --disable-gpu --no-first-run --disable-backgrou
 WATCHED = ("uses-responsive-images", "modern-image-formats", "unsized-images", "offscreen-images",
            "uses-optimized-images", "layout-shifts", "cumulative-layout-shift")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+MIN_SCORE, MAX_LCP_S, MAX_CLS = 95, 2.5, 0.1
+PAGES = {"home": "", "article with photos": "news/nowruz-road-safety/",
+         "tag page": "tags/%D8%A2%D8%B2%D8%A7%D8%AF%D8%B1%D8%A7%D9%87/",  # tags/آزادراه/
+         "archive": "archive/"}
 
 
 def lighthouse_cli() -> Path:
@@ -76,15 +81,37 @@ def run(cli: Path, url: str, report: Path) -> dict:
         "lcp_s": round(audits["largest-contentful-paint"]["numericValue"] / 1000, 2),
         "cls": round(audits["cumulative-layout-shift"]["numericValue"], 3),
         "failed": sorted(a for a in WATCHED if a in audits and audits[a]["score"] is not None and audits[a]["score"] < 0.9),
+        "missed": sorted(a["id"] for c in CATEGORIES for ref in data["categories"][c]["auditRefs"] if ref["weight"]
+                         for a in [audits[ref["id"]]] if a["score"] is not None and a["score"] < 1),
     }
+
+
+def meets(r: dict) -> bool:
+    return (all(s >= MIN_SCORE for s in r["scores"].values()) and r["lcp_s"] <= MAX_LCP_S and r["cls"] <= MAX_CLS
+            and not r["failed"])
+
+
+def table(results: dict[str, list[dict]], names: dict[str, str]) -> str:
+    """A Markdown table of the worst run of each page, with the targets in the header."""
+    head = (f"| page | performance ≥ {MIN_SCORE} | accessibility ≥ {MIN_SCORE} | best practices ≥ {MIN_SCORE} "
+            f"| SEO ≥ {MIN_SCORE} | LCP ≤ {MAX_LCP_S} s | CLS ≤ {MAX_CLS} | meets |")
+    rows = [head, "|" + "---|" * 8]
+    for page, runs in results.items():
+        worst = {c: min(r["scores"][c] for r in runs) for c in CATEGORIES}
+        lcp, cls = max(r["lcp_s"] for r in runs), max(r["cls"] for r in runs)
+        ok = "yes" if all(meets(r) for r in runs) else "no"
+        rows.append(f"| {names.get(page, page)} (`/{page}`) | " + " | ".join(str(worst[c]) for c in CATEGORIES)
+                    + f" | {lcp} | {cls} | {ok} |")
+    return "\n".join(rows)
 
 
 def main() -> int:
     p = argparse.ArgumentParser()
-    p.add_argument("--page", action="append", help="site-relative page (default: the article with photos)")
+    p.add_argument("--page", action="append", help="site-relative page (default: home, an article with photos, "
+                                                   "a tag page and the archive)")
     p.add_argument("--runs", type=int, default=1)
     args = p.parse_args()
-    pages = args.page or ["news/nowruz-road-safety/"]
+    pages = args.page or list(PAGES.values())
     if not Path(CHROME).exists():
         sys.exit(f"{CHROME} is missing (Debian: apt-get install chromium)")
     cli = lighthouse_cli()
@@ -98,14 +125,17 @@ def main() -> int:
                 r = run(cli, url, WORK / "lighthouse-report.json")
                 results.setdefault(page, []).append(r)
                 print(f"{page} run {n}: " + ", ".join(f"{c} {s}" for c, s in r["scores"].items())
-                      + f", LCP {r['lcp_s']} s, CLS {r['cls']}, failed audits: {', '.join(r['failed']) or 'none'}")
-                ok &= r["scores"]["performance"] >= 95 and not r["failed"]
+                      + f", LCP {r['lcp_s']} s, CLS {r['cls']}, failed audits: {', '.join(r['failed']) or 'none'}"
+                      + f"; audits below 1: {', '.join(r['missed']) or 'none'}", flush=True)
+                ok &= meets(r)
     finally:
         server.shutdown()
     path = RESULTS / "lighthouse.json"
     saved = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     saved.update(results)
     path.write_text(json.dumps(saved, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print()
+    print(table(results, {v: k for k, v in PAGES.items()}))
     return 0 if ok else 1
 
 

@@ -144,7 +144,12 @@ def test_cards_show_a_thumbnail_of_the_lead_photo(site, cli, html_parse):
         with_thumb = [c for c in cards if c.find("picture")]
         assert len(cards) == 2 and len(with_thumb) == 1, rel
         img = with_thumb[0].find("img")
-        assert img.get("loading") == "lazy" and img.get("sizes") == "7rem"
+        if rel == "index.html" and "card-top" in with_thumb[0].classes:
+            # the home page's newest story is shown large and is its largest paint: fetched first, article-wide
+            assert img.get("loading") is None and img.get("fetchpriority") == "high"
+            assert img.get("sizes") == "(min-width: 44rem) 42rem, calc(100vw - 2rem)"
+        else:
+            assert img.get("loading") == "lazy" and img.get("sizes") == "7rem"
         check_picture(site, with_thumb[0].find("picture"), (1400, 900), "jpeg")
 
 

@@ -73,7 +73,13 @@ NORMALIZED = [
     render_case("markdown-inside-html-block", '<div markdown="1" class="ك">\nاين كتاب\n</div>',
                 '<div class="ك">\n<p>این کتاب</p>\n</div>'),
     render_case("urls-and-email-in-prose", "نشانی https://mrud.ir/news/64048 و www.mrud.ir و info@mrud.ir است",
-                "<p>نشانی https://mrud.ir/news/64048 و www.mrud.ir و info@mrud.ir است</p>"),
+                "<p>نشانی <bdi>https://mrud.ir/news/64048</bdi> و <bdi>www.mrud.ir</bdi> و <bdi>info@mrud.ir</bdi> است</p>"),
+    # Latin runs are isolated (akhbar/bidi.py): a sentence's full stop and comma stay outside the run.
+    render_case("latin-runs-isolated", "سازمان WHO و زبان C++، و ISO 9001:2015 (به نقل از BBC News).",
+                "<p>سازمان <bdi>WHO</bdi> و زبان <bdi>C++</bdi>، و <bdi>ISO 9001:2015</bdi> "
+                "(به نقل از <bdi>BBC News</bdi>).</p>"),
+    render_case("latin-run-in-emphasis-and-its-tail", "**گواهی ISO** و Wi-Fi 6E.",
+                "<p><strong>گواهی <bdi>ISO</bdi></strong> و <bdi>Wi-Fi 6E</bdi>.</p>"),
     render_case("issue-link", "[متن](https://x.ir/news/64048)", '<p><a href="https://x.ir/news/64048">متن</a></p>'),
     render_case("ezafe-kept", "شناسهٔ خبر و خانۀ ملت", "<p>شناسهٔ خبر و خانۀ ملت</p>"),
 ]
