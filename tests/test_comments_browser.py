@@ -83,15 +83,19 @@ class Isso:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/"
 
-    def approve_link(self, comment_id: int, timeout: float = 10) -> str:
+    def logged(self, pattern: str, timeout: float = 10) -> re.Match:
+        """The first log line matching `pattern`, waiting for it: Isso's output reaches the log through a
+        pipe and a thread, a moment after Isso answered the request that made it."""
         deadline = time.monotonic() + timeout
-        pattern = re.compile(rf"Activate comment: (http://\S+/id/{comment_id}/activate/\S+)")
         while time.monotonic() < deadline:
             for line in list(self.log):
-                if m := pattern.search(line):
-                    return m.group(1)
+                if m := re.search(pattern, line):
+                    return m
             time.sleep(0.1)
-        raise AssertionError(f"Isso logged no approve link for comment {comment_id}:\n" + "\n".join(self.log))
+        raise AssertionError(f"Isso logged no line matching {pattern!r}:\n" + "\n".join(self.log))
+
+    def approve_link(self, comment_id: int) -> str:
+        return self.logged(rf"Activate comment: (http://\S+/id/{comment_id}/activate/\S+)").group(1)
 
 
 def isso_cfg(folder: Path, port: int, site_origin: str, endpoint: str | None = None) -> Path:
@@ -203,7 +207,7 @@ def test_a_comment_shows_only_after_a_moderator_approves_it(browser, comments_si
     assert comment["mode"] == 2 and comment["author"] == AUTHOR
     assert urlsplit(response.url).query.endswith("uri=" + "%2F" + ARTICLE.replace("/", "%2F"))
     headline = page.inner_text("h1")  # the thread Isso made is titled with it (data-title)
-    assert any(re.search(r"new thread \d+: " + re.escape(headline) + "$", line) for line in isso.log), isso.log
+    isso.logged(r"new thread \d+: " + re.escape(headline) + "$")
     requests += page.requests
 
     # Another reader, and the same one after reloading: nothing shows while it waits for a moderator.
