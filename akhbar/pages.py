@@ -27,7 +27,8 @@ from .head import absolute_url, news_article, rfc3339, share_image, share_size
 from .images import picture_html
 from .model import ArchivePeriod, Article, OutputFile, Pager, PageSpec, Picture, Site, TermCount, TermRef
 from .paginate import paginate
-from .search import SEARCH
+from .search import BUNDLE, SEARCH
+from .search import parts as index_parts
 from .workers import can_fork, fork_map
 
 
@@ -152,7 +153,9 @@ class PageRenderer:
                            canonical=True, lastmod=max((s.lastmod for s in lists if s.lastmod), default=None))
             yield from lists
         yield from self._archive_specs(site, menu)
-        yield PageSpec(output_path(SEARCH), "search.html", {"page_url": SEARCH, "menu": menu}, canonical=True)
+        merged = sorted(set(index_parts(a.month[0] for a in articles).values()) - {BUNDLE}, reverse=True)
+        yield PageSpec(output_path(SEARCH), "search.html", {"page_url": SEARCH, "menu": menu, "merged": tuple(merged)},
+                       canonical=True)
         yield PageSpec("404.html", "404.html", {"page_url": "404.html", "menu": menu})
         yield from feed_specs(site, self.config)
         memo.done()

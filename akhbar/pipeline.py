@@ -58,7 +58,8 @@ class BuildState:
     stamps: dict[str, Stamp] = field(default_factory=dict)  # output path → stamp when this build left it
     inputs: str = ""  # digest of the theme, its static files and every source's text, when last built
     counts: tuple[int, int] = (0, 0)  # articles and HTML pages, when last built
-    search_key: str = ""  # what the search index in the output was built from (search.index_key)
+    search_keys: dict[str, str] = field(default_factory=dict)  # each part of the search index in the output:
+    # what it was built from (search.index_keys)
     index_behind: bool = False  # the last build left the index as it was, though articles had changed
     renderer: BodyRenderer | None = None  # per process; never pickled
     # The Jinja2 environment, with its compiled templates (it reloads a template whose file changed);
@@ -225,17 +226,22 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     on_disk = scan()
     intact = {rel for rel, stamp in state.stamps.items() if on_disk.get(rel) == stamp}
     changed = [s for s in specs if s.rel_path not in intact or state.pages.get(s.rel_path) != fingerprints[s.rel_path]]
-    # The search index is built again only when an article page changed; its files are written as statics.
-    search_key = search.index_key(specs, fingerprints)
+    # A part of the search index is built again only when one of its article pages changed, or its files
+    # are not as the last build left them; its files are written as statics.
+    search_keys = search.index_keys(specs, fingerprints)
     kept = {rel: digest for rel, digest in state.statics.items() if search.in_bundle(rel)}
     if incremental:
         pages = [renderer.render_page(s) for s in changed]
-        if kept.keys() <= intact and (kept and search_key == state.search_key or not index_search):
-            static_digests.update(kept)  # the index in the output is still right, or is left for later
-            state.index_behind = search_key != state.search_key
-            search_key = state.search_key  # what that index was built from
+        damaged = {search.shard_of(rel) for rel in kept.keys() - intact}
+        stale = {name for name, key in search_keys.items() if state.search_keys.get(name) != key or name in damaged}
+        if not index_search and not damaged:
+            static_digests.update(kept)  # the index in the output is left for later, as it is
+            state.index_behind = search_keys != state.search_keys
+            search_keys = state.search_keys  # what that index was built from
         else:
-            index = search.build_index(specs, pages, output, cancelled)
+            static_digests.update((rel, digest) for rel, digest in kept.items()
+                                  if search.shard_of(rel) in search_keys.keys() - stale)
+            index = search.build_index(specs, pages, output, cancelled, only=stale)
             state.index_behind = False
             statics += index
             static_digests.update((f.rel_path, stable_digest(f.data)) for f in index)
@@ -265,7 +271,7 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     state.pages, state.statics, state.stamps, state.inputs = fingerprints, static_digests, stamps, inputs
     state.built = state.sources
     state.counts = len(site.articles), sum(s.rel_path.endswith(".html") for s in specs)
-    state.search_key = search_key
+    state.search_keys = search_keys
 
     report = BuildReport(
         articles=state.counts[0], pages=state.counts[1], written=result.written, removed=result.removed,

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import signal
 import subprocess
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -35,13 +37,66 @@ TIMEOUT = 900  # seconds; 10,000 articles take Pagefind about 20 s of CPU
 POLL = 0.1  # seconds between two looks at whether the caller wants Pagefind stopped
 
 
+# Pagefind holds every page it indexes in memory (~340 KB each: 3.45 GB for 10,000 articles; killed at
+# 21 GB on 100,000), so a large archive is indexed in parts of whole Jalali years, one Pagefind run after
+# another, which the search page merges (Pagefind's `mergeIndex`). A rebuild re-indexes only the parts
+# whose pages changed. The newest part is the main bundle, at `pagefind/`; older ones sit beside its
+# files, at `pagefind/<year>/` or `pagefind/<first year>-<last year>/`. A site this size or smaller is one part.
+SHARD_PAGES = 5000
+
+
 def indexed(specs: Iterable[PageSpec]) -> list[PageSpec]:
     return [s for s in specs if s.template == INDEXED_TEMPLATE]
 
 
-def index_key(specs: Iterable[PageSpec], fingerprints: Mapping[str, str]) -> str:
-    """What the index is made of: the indexed pages, everything they show, and the Pagefind that reads them."""
-    return stable_digest(_pagefind_version(), sorted((s.rel_path, fingerprints[s.rel_path]) for s in indexed(specs)))
+def parts(years: Iterable[int]) -> dict[int, str]:
+    """Each year → the part of the index that holds its pages, given each indexed page's Jalali year.
+    Consecutive years, oldest first, fill a part up to `SHARD_PAGES` pages; a year is never split, so adding
+    news to this year changes only the newest part, whose folder is `pagefind/` itself."""
+    counts = Counter(years)
+    groups: list[list[int]] = []
+    size = 0
+    for year in sorted(counts):
+        if groups and size + counts[year] <= SHARD_PAGES:
+            groups[-1].append(year)
+            size += counts[year]
+        else:
+            groups.append([year])
+            size = counts[year]
+    names = {}
+    for n, group in enumerate(reversed(groups)):
+        for year in group:
+            span = str(group[0]) if len(group) == 1 else f"{group[0]}-{group[-1]}"
+            names[year] = BUNDLE if n == 0 else f"{BUNDLE}{span}/"
+    return names
+
+
+def shards(specs: Iterable[PageSpec]) -> dict[str, list[PageSpec]]:
+    """The indexed pages by part of the index (`parts`), newest part first."""
+    pages = indexed(specs)
+    years = [spec.context["article"].month[0] for spec in pages]
+    named = parts(years)
+    result: dict[str, list[PageSpec]] = {}
+    for name in sorted(set(named.values()), key=lambda n: (n != BUNDLE, n), reverse=False):
+        result[name] = []
+    for spec, year in zip(pages, years, strict=True):
+        result[named[year]].append(spec)
+    return result
+
+
+_PART = re.compile(rf"{BUNDLE}\d+(-\d+)?/")
+
+
+def shard_of(rel_path: str) -> str:
+    """The part a bundle file belongs to (`shards`' key), whether or not that part still exists."""
+    found = _PART.match(rel_path)
+    return found.group(0) if found else BUNDLE
+
+
+def index_keys(specs: Iterable[PageSpec], fingerprints: Mapping[str, str]) -> dict[str, str]:
+    """What each part of the index is made of: its pages, everything they show, and the Pagefind that reads them."""
+    return {name: stable_digest(_pagefind_version(), name, sorted((s.rel_path, fingerprints[s.rel_path]) for s in pages))
+            for name, pages in shards(specs).items()}
 
 
 @functools.cache
@@ -61,13 +116,22 @@ class IndexCancelledError(Exception):
 
 
 def build_index(specs: Iterable[PageSpec], rendered: Iterable[OutputFile], output: Path,
-                cancelled: Callable[[], bool] | None = None) -> list[OutputFile]:
-    """Index the article pages: those rendered by this build from `rendered`, the others from `output`."""
-    pages = indexed(specs)
-    if not pages:
-        return []  # Pagefind refuses an empty site; the search page says search is unavailable
+                cancelled: Callable[[], bool] | None = None, only: Iterable[str] | None = None) -> list[OutputFile]:
+    """Index the article pages, part by part (`shards`; `only`: these parts): the pages this build rendered
+    from `rendered`, the others from `output`."""
+    parts = shards(specs)
+    if only is not None:
+        parts = {name: pages for name, pages in parts.items() if name in set(only)}
     fresh = {f.rel_path: f.data for f in rendered}
     cancelled = cancelled or (lambda: False)
+    files: list[OutputFile] = []
+    for name, pages in parts.items():  # (Pagefind refuses an empty site: no pages, no part)
+        files += _index_part(name, pages, fresh, output, cancelled)
+    return files
+
+
+def _index_part(name: str, pages: list[PageSpec], fresh: Mapping[str, bytes], output: Path,
+                cancelled: Callable[[], bool]) -> list[OutputFile]:
     scratch = output.resolve().with_name(f".{output.name}.search")
     shutil.rmtree(scratch, ignore_errors=True)
     site, bundle = scratch / "site", scratch / "bundle"
@@ -88,7 +152,7 @@ def build_index(specs: Iterable[PageSpec], rendered: Iterable[OutputFile], outpu
         _run_pagefind(site, bundle, cancelled)
         files = {p.relative_to(bundle).as_posix(): p.read_bytes()
                  for p in bundle.rglob("*") if p.is_file() and p.name not in UNUSED}
-        return [OutputFile(BUNDLE + rel, data) for rel, data in sorted(stable_bundle(files).items())]
+        return [OutputFile(name + rel, data) for rel, data in sorted(stable_bundle(files).items())]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -405,3 +405,28 @@ def test_a_rebuild_told_which_files_changed_reads_only_those(project: Path, tmp_
     assert articles == {(project / BODY_EDIT).resolve(), added.resolve()}, "files not named were read"
     build(config, tmp_path / "full")
     assert_same_tree(output, tmp_path / "full", "an edit, an addition and a deletion named by the watcher")
+
+
+def test_an_edit_re_indexes_only_its_part_of_a_search_index_in_parts(project: Path, tmp_path: Path,
+                                                                     monkeypatch, tree_snapshot) -> None:
+    """A large archive's search index comes in parts of whole years: an edit to an old article re-indexes
+    its part alone, and the result is still the bytes of a clean full build."""
+    from akhbar import search
+
+    monkeypatch.setattr(search, "SHARD_PAGES", 6)
+    output = tmp_path / "incremental"
+    config = load_config(project)
+    _, state, _ = build(config, output)
+    old_part = "pagefind/1397/"  # 1397 has 4 articles, 1398 2 more: the part of at most 6 stops at 1397
+    assert (output / old_part / "pagefind-entry.json").is_file(), sorted(p.name for p in (output / "pagefind").iterdir())
+    before = tree_snapshot(output)
+
+    edit(project / "content/1397/bandar-abbas-port-road.md", lambda t: t + "\nیک بند تازه در پایان خبر.\n")
+    build(config, output, state=state)
+
+    after = tree_snapshot(output)
+    index = {rel for rel in set(before) | set(after) if rel.startswith("pagefind/") and before.get(rel) != after.get(rel)
+             and (after.get(rel) or before.get(rel))[0] == "file"}
+    assert index and all(rel.startswith(old_part) for rel in index), sorted(index)[:10]
+    build(config, tmp_path / "full")
+    assert_same_tree(output, tmp_path / "full", "an edit in an older part of the search index")

@@ -342,3 +342,25 @@ def test_serve_reloads_first_and_brings_the_index_up_to_date_once_edits_pause(pr
         assert [i for i, line in enumerate(lines) if line.startswith("rebuilt in")][-1] < \
                [i for i, line in enumerate(lines) if line.startswith("search index updated")][0]
         assert indexed("زمردفام")
+
+
+def test_a_large_archive_is_indexed_in_parts_of_whole_years(monkeypatch) -> None:
+    """Pagefind holds every page it indexes in memory: past SHARD_PAGES pages the index comes in parts.
+    Consecutive years fill a part oldest first, a year is never split, and the newest part is the main
+    bundle, so news added this year changes only it."""
+    from akhbar import search
+
+    monkeypatch.setattr(search, "SHARD_PAGES", 10)
+    years = [1395] * 4 + [1396] * 5 + [1397] * 12 + [1398] * 3 + [1399] * 3 + [1400] * 2
+    assert search.parts(years) == {1395: "pagefind/1395-1396/", 1396: "pagefind/1395-1396/",
+                                   1397: "pagefind/1397/",  # alone over the limit: a part of its own
+                                   1398: "pagefind/", 1399: "pagefind/", 1400: "pagefind/"}
+    # A new year that no longer fits makes a new main bundle; the one before becomes a folder.
+    grown = search.parts(years + [1401] * 3)
+    assert grown == {1395: "pagefind/1395-1396/", 1396: "pagefind/1395-1396/", 1397: "pagefind/1397/",
+                     1398: "pagefind/1398-1400/", 1399: "pagefind/1398-1400/", 1400: "pagefind/1398-1400/",
+                     1401: "pagefind/"}
+    assert search.parts([1403] * 3) == {1403: "pagefind/"}  # a small site: one bundle, as always
+    assert search.shard_of("pagefind/1395-1396/fragment/x.pf_fragment") == "pagefind/1395-1396/"
+    assert search.shard_of("pagefind/1397/pagefind.js") == "pagefind/1397/"
+    assert search.shard_of("pagefind/fragment/x.pf_fragment") == "pagefind/"

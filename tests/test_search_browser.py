@@ -231,3 +231,30 @@ def test_on_a_site_that_is_not_normalized_the_query_as_typed_is_searched_too(bro
         ready(page)
         assert search(page, "كارگاه آموزشي") == ["/news/a/"]  # Arabic ي and ك, as the article has them
         assert search(page, "کارگاه") == []  # so the normalized spelling alone would have found nothing
+
+
+def test_an_index_in_parts_is_searched_as_one(browser, tmp_path, monkeypatch):
+    """A large archive is indexed in parts of whole years (Pagefind's memory grows with the pages it
+    indexes); the search page merges them: a query finds articles of every part, and a year filter
+    lists what the archive lists for that year."""
+    from akhbar import search as search_module
+    from akhbar.pipeline import build
+
+    monkeypatch.setattr(search_module, "SHARD_PAGES", 6)
+    root = copy_sample(tmp_path / "site")
+    config = load_config(root)
+    build(config, root / "output")
+    parts = sorted(p.name for p in (root / "output/pagefind").iterdir() if p.is_dir() and "-" in p.name)
+    assert len(parts) >= 2, parts
+    with StaticHost(root / "output") as h:
+        page = open_search(browser, h.url)
+        ready(page)
+        # «می‌گیرد» is in an article of 1400, «کامیون‌های» in one of 1397: older parts, merged by the page.
+        assert FARS in search(page, "مي گيرد")
+        assert "/news/bandar-abbas-port-road/" in search(page, "كاميون هاي")
+        # The main bundle alone (imported on a page without the search script) does not have it.
+        bare = browser.new_context().new_page()
+        bare.goto(h.url + "404.html")
+        assert "/news/bandar-abbas-port-road/" not in raw_pagefind(bare, "کامیون‌های"), \
+            "the article is in the main bundle: the test no longer shows that parts are merged"
+        assert "/news/birjand-zahedan-road-dualling/" in raw_pagefind(bare, "بیرجند")

@@ -201,6 +201,12 @@
     pagefind = module;
     return pagefind.options({ baseUrl: form.getAttribute("data-base") });
   }).then(function () {
+    // A large archive's index comes in parts (older years in folders of their own): search them as one.
+    var merge = (form.getAttribute("data-merge") || "").split(" ").filter(Boolean);
+    return Promise.all(merge.map(function (part) {
+      return pagefind.mergeIndex(part, { baseUrl: form.getAttribute("data-base") });
+    }));
+  }).then(function () {
     return pagefind.filters();
   }).then(function (available) {
     fillFilters(available, wanted);
