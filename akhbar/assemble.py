@@ -29,6 +29,7 @@ class AssembleMemo:
     display: dict[str, dict[str, str]] = field(default_factory=dict)  # `_display_names` of that call
     # taxonomy → slug → how often each written form of it is used, over the articles of that call
     forms: dict[str, dict[str, Counter[str]]] = field(default_factory=dict)
+    comments: object = None  # the `[comments]` settings of that call
 
 
 def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]],
@@ -40,15 +41,17 @@ def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]
     problems = _duplicates(pairs)
     memo = memo or AssembleMemo()
     display, forms = _display_names(config, pairs, memo)
-    kept = AssembleMemo(display=display, forms=forms)
+    kept = AssembleMemo(display=display, forms=forms, comments=config.comments)
     same_names = display == memo.display  # then no article's term names changed
-    links = LinkIndex(pairs)
+    same_comments = memo.comments == config.comments  # then no reused article's comment section changed
+    links: LinkIndex | None = None  # (made when the first article with links needs it)
 
     articles: list[Article] = []
     for raw, body in pairs:
         hit = memo.articles.get(raw.source.rel)
         urls: tuple[str, ...] = ()
         if body.links:  # another article's slug, or its headings, may have changed: look again
+            links = links or LinkIndex(pairs)
             urls, broken = links.resolve(raw.source.rel, body.links)
             problems += broken
         if hit is not None and hit[0] is body and same_names and not urls:
@@ -56,11 +59,14 @@ def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]
         else:
             names = (*(display[tax.name][term_slug(v)] for tax in config.taxonomies for v in body.terms.get(tax.key, ())),
                      *urls)
-        comments = config.comments.open_for(raw.source.rel, raw.meta.comments)  # ([comments] may have changed)
-        if hit is not None and hit[0] is body and hit[1] == names and hit[2].comments == comments:
+        if hit is not None and hit[0] is body and hit[1] == names and same_comments:
             article = hit[2]
         else:
-            article = _article(config, raw, body, display, urls, comments)
+            comments = config.comments.open_for(raw.source.rel, raw.meta.comments)
+            if hit is not None and hit[0] is body and hit[1] == names and hit[2].comments == comments:
+                article = hit[2]
+            else:
+                article = _article(config, raw, body, display, urls, comments)
         kept.articles[raw.source.rel] = (body, names, article)
         articles.append(article)
     articles.sort(key=lambda a: (a.date.value, a.slug), reverse=True)
