@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .config import SiteConfig
+from .config import CommentsConfig, SiteConfig
 from .dates import jalali_parts
 from .digest import stable_digest
 from .errors import Problem
@@ -29,7 +29,7 @@ class AssembleMemo:
     display: dict[str, dict[str, str]] = field(default_factory=dict)  # `_display_names` of that call
     # taxonomy → slug → how often each written form of it is used, over the articles of that call
     forms: dict[str, dict[str, Counter[str]]] = field(default_factory=dict)
-    comments: object = None  # the `[comments]` settings of that call
+    comments: CommentsConfig | None = None  # the `[comments]` settings of that call
 
 
 def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]],

@@ -72,15 +72,13 @@ def parts(years: Iterable[int]) -> dict[int, str]:
 
 
 def shards(specs: Iterable[PageSpec]) -> dict[str, list[PageSpec]]:
-    """The indexed pages by part of the index (`parts`), newest part first."""
+    """The indexed pages by part of the index (`parts`)."""
     pages = indexed(specs)
     years = [spec.context["article"].month[0] for spec in pages]
     named = parts(years)
     result: dict[str, list[PageSpec]] = {}
-    for name in sorted(set(named.values()), key=lambda n: (n != BUNDLE, n), reverse=False):
-        result[name] = []
     for spec, year in zip(pages, years, strict=True):
-        result[named[year]].append(spec)
+        result.setdefault(named[year], []).append(spec)
     return result
 
 

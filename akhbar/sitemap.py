@@ -26,18 +26,17 @@ def sitemap_specs(pages: list[PageSpec], config: SiteConfig,
 
     `memo` (page path → the spec and its entry) is the last call's, and is updated to this one's: a page
     whose spec is the very same object keeps its entry (on a rebuild, nearly every page)."""
-    last = memo.copy() if memo else {}
-    if memo is not None:
-        memo.clear()
-    entries = []
+    last = dict(memo or {})
+    now: dict[str, tuple[PageSpec, SitemapEntry]] = {}
     for p in pages:
         if p.canonical:
             old = last.get(p.rel_path)
             entry = old[1] if old is not None and old[0] is p else SitemapEntry(absolute_url(config, p.context["page_url"]), p.lastmod)
-            entries.append(entry)
-            if memo is not None:
-                memo[p.rel_path] = (p, entry)
-    entries.sort(key=_LOC)
+            now[p.rel_path] = (p, entry)
+    if memo is not None:
+        memo.clear()
+        memo.update(now)
+    entries = sorted((entry for _, entry in now.values()), key=_LOC)
     specs = [PageSpec("robots.txt", "robots.txt", {"sitemap": absolute_url(config, "sitemap.xml")})]
     if len(entries) <= MAX_URLS:
         return [PageSpec("sitemap.xml", "sitemap.xml", {"entries": tuple(entries)}), *specs]
