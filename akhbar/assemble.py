@@ -45,6 +45,9 @@ def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]
     same_names = display == memo.display  # then no article's term names changed
     same_comments = memo.comments == config.comments  # then no reused article's comment section changed
     links: LinkIndex | None = None  # (made when the first article with links needs it)
+    # One `TermRef` per term for the articles made in this call, not one per article that has it: a
+    # tenth of the objects the build's state pickles and loads.
+    shared: dict[tuple[str, str], TermRef] = {}
 
     articles: list[Article] = []
     for raw, body in pairs:
@@ -66,7 +69,7 @@ def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]
             if hit is not None and hit[0] is body and hit[1] == names and hit[2].comments == comments:
                 article = hit[2]
             else:
-                article = _article(config, raw, body, display, urls, comments)
+                article = _article(config, raw, body, display, urls, comments, shared)
         kept.articles[raw.source.rel] = (body, names, article)
         articles.append(article)
     articles.sort(key=lambda a: (a.date.value, a.slug), reverse=True)
@@ -89,21 +92,24 @@ def assemble(config: SiteConfig, pairs: Iterable[tuple[RawArticle, RenderedBody]
 
 
 def _article(config: SiteConfig, raw: RawArticle, body: RenderedBody, display: dict[str, dict[str, str]],
-             urls: tuple[str, ...], comments: bool) -> Article:
+             urls: tuple[str, ...], comments: bool, shared: dict[tuple[str, str], TermRef]) -> Article:
     terms = {}
     for tax in config.taxonomies:
         refs: list[TermRef] = []
         for value in body.terms.get(tax.key, ()):
             slug = term_slug(value)
             if all(r.slug != slug for r in refs):
-                refs.append(TermRef(tax.name, display[tax.name][slug], slug, url_path(tax.name, slug)))
+                ref = shared.get((tax.name, slug))
+                if ref is None:
+                    ref = shared[tax.name, slug] = TermRef(tax.name, display[tax.name][slug], slug, url_path(tax.name, slug))
+                refs.append(ref)
         terms[tax.name] = tuple(refs)
     meta = raw.meta
     date_text, year, month = jalali_parts(meta.date, config.tz)
     article = Article(
         source=raw.source.rel, slug=meta.slug, url=url_path("news", meta.slug), title=body.title,
         date=meta.date, date_text=date_text, month=(year, month), modified=meta.updated or meta.date, lead=body.lead,
-        html=fill(body.html, config.base_path, urls) if body.links else body.html,
+        html=fill(str(body.html), config.base_path, urls) if body.links else body.html,
         terms=terms, news_id=meta.news_id, draft=meta.draft, extra=meta.extra,
         image=meta.image if meta.image and is_url(meta.image) else None, picture=body.picture, pictures=body.pictures,
         lead_in_body=body.lead_in_body, updated=meta.updated, aliases=meta.aliases,

@@ -10,6 +10,7 @@ from markdown import Markdown
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
 from .bidi import IsolateExtension
+from .bodies import BodyStore
 from .config import NormalizeConfig, SiteConfig
 from .digest import stable_digest
 from .errors import Problem
@@ -34,9 +35,11 @@ def make_markdown(prose: ProseExtension, pictures: PictureExtension | None = Non
 class BodyRenderer:
     """Holds one Markdown instance and one normalizer; build one per process and reuse it."""
 
-    def __init__(self, config: NormalizeConfig, cache_dir: Path | None = None, site: SiteConfig | None = None) -> None:
+    def __init__(self, config: NormalizeConfig, cache_dir: Path | None = None, site: SiteConfig | None = None,
+                 store: BodyStore | None = None) -> None:
         self.config = config
         self.site = site  # without it (fmt, unit tests) photos are left as Markdown writes them
+        self.store = store  # where rendered bodies go (the build's); without it they stay in memory
         self.normalizer = TextNormalizer(config, cache_dir)
         self.prose = ProseExtension(self.normalizer)
         self.pictures = PictureExtension()
@@ -84,6 +87,8 @@ class BodyRenderer:
                             pictures=tuple(ctx.pictures) if ctx else (),
                             links=tuple(links.links) if links else (), anchors=tuple(links.anchors) if links else ())
         body = dataclasses.replace(body, digest=stable_digest(body))
+        if self.store is not None:
+            body = dataclasses.replace(body, html=self.store.put(html))
         problems = (ctx.problems if ctx else []) + (links.problems if links else [])
         return body, problems, (ctx.files if ctx else {})
 

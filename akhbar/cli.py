@@ -115,21 +115,28 @@ def main(argv: list[str] | None = None) -> int:
 
 def _build(config, args: argparse.Namespace) -> int:
     from . import cache
-    from .pipeline import NOTHING_CHANGED, BuildState, build
+    from .pipeline import NOTHING_CHANGED, BuildState, Explanation, Summary, build, summary, unchanged
     from .progress import ProgressBar
 
     output = args.output or config.root / "output"
-    cached = cache.cache_file(config.root)
-    state = None if args.no_cache else cache.load(cached)
-    bar = ProgressBar("building")
-    try:
-        report, state, explained = build(config, output, drafts=args.drafts, progress=bar,
-                                         state=state if isinstance(state, BuildState) else None, jobs=args.jobs,
-                                         strict=args.strict)
-    finally:
-        bar.close()
-    if explained.reason != NOTHING_CHANGED:  # else the cache on disk already says all this state does
-        cache.save(cached, state)
+    cached, summarized = cache.cache_file(config.root), cache.cache_file(config.root, "summary.pickle")
+    last = None if args.no_cache else cache.load(summarized)
+    report = unchanged(config, output, args.drafts, last if isinstance(last, Summary) else None)
+    if report is not None and not (args.strict and report.warnings):  # (--strict: the build must refuse them)
+        explained = Explanation(NOTHING_CHANGED, (), (), ())
+    else:
+        state = None if args.no_cache else cache.load(cached)
+        bar = ProgressBar("building")
+        try:
+            report, state, explained = build(config, output, drafts=args.drafts, progress=bar,
+                                             state=state if isinstance(state, BuildState) else None,
+                                             jobs=args.jobs, strict=args.strict)
+        finally:
+            bar.close()
+        if explained.reason != NOTHING_CHANGED:  # else the cache on disk already says all this state does
+            summarized.unlink(missing_ok=True)  # (a summary must never outlive the state it summarizes)
+            cache.save(cached, state)
+            cache.save(summarized, summary(state))
     for w in report.warnings:
         print(w, file=sys.stderr)
     if args.explain:

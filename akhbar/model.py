@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .bodies import StoredHtml
 from .config import SiteConfig, TaxonomyConfig
 from .dates import ArticleDate
 from .errors import Problem
@@ -96,7 +97,7 @@ class RenderedBody:
     title: str
     lead: str  # plain text: the front-matter lead, else the first paragraph
     terms: Mapping[str, tuple[str, ...]]  # front-matter key of each taxonomy → its normalized values
-    html: str
+    html: str | StoredHtml  # in the build's body store once rendered (bodies.py); a str where none is kept
     lead_in_body: bool = False  # the lead is the body's first paragraph: the article page shows it once
     picture: Picture | None = None  # the lead photo (front matter `image`), when it is a file under content/
     pictures: tuple[Picture, ...] = ()  # the photos in the body, in order
@@ -124,7 +125,7 @@ class Article:
     month: tuple[int, int]  # Jalali (year, month) in the site's time zone: the archive page it is on
     modified: ArticleDate  # `updated`, else `date`: what feeds, the sitemap and JSON-LD call its last change
     lead: str
-    html: str
+    html: str | StoredHtml  # in the build's body store once rendered (bodies.py); a str where none is kept
     terms: Mapping[str, tuple[TermRef, ...]]  # taxonomy name → terms
     lead_in_body: bool = False
     news_id: int | None = None
@@ -202,7 +203,7 @@ class FeedEntry:
     updated: datetime
     summary: str
     categories: tuple[TermRef, ...]
-    html: str | None = None  # the body, with `[feeds] full_content`
+    html: str | StoredHtml | None = None  # the body, with `[feeds] full_content`
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from .archive import ARCHIVE, archive_periods
 from .bidi import isolate_html
+from .bodies import StaleBodyError
 from .config import SiteConfig, TaxonomyConfig
 from .dates import jalali
 from .digits import to_persian_digits
@@ -74,9 +75,10 @@ class SpecMemo:
 
 
 class PageRenderer:
-    def __init__(self, config: SiteConfig) -> None:
+    def __init__(self, config: SiteConfig, memo: SpecMemo | None = None) -> None:
         self.config = config
-        self.memo = SpecMemo()  # (a `PageRenderer` lives as long as the settings it was made for)
+        # The last build's specs (the build's state keeps them): valid for these settings only.
+        self.memo = memo or SpecMemo()
         self.templates_dir = config.theme_dir / "templates"
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.templates_dir),
@@ -122,6 +124,8 @@ class PageRenderer:
             raise AkhbarError(Problem(self._rel(e.filename), e.lineno, f"template error: {e.message}", fa="خطا در قالب سایت؛ این خط از قالب را بررسی کنید.")) from None
         except jinja2.TemplateNotFound as e:
             raise AkhbarError(Problem(self._rel(str(self.templates_dir)), None, f"template {e.name!r} is missing", fa="خطا در قالب سایت؛ این خط از قالب را بررسی کنید.")) from None
+        except StaleBodyError:
+            raise  # not the template's fault: the build starts over from the sources
         except Exception as e:  # a runtime error inside a template: point at the template line
             path, line = self._template_frame(e)
             raise AkhbarError(Problem(path, line, f"template error while writing {rel_path}: {e}", fa="خطا در قالب سایت؛ این خط از قالب را بررسی کنید.")) from None

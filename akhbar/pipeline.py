@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import images, search
 from .assemble import AssembleMemo, assemble
+from .bodies import FOLDER, BodyStore, StaleBodyError, stored_digests
 from .body import BodyRenderer
 from .cache import cache_dir
 from .config import SiteConfig
@@ -28,7 +29,8 @@ from .digest import code_digest, stable_digest, tree_digest
 from .errors import AkhbarError, Problem
 from .files import is_temporary, shown
 from .model import Article, BuildReport, OutputFile, PageSpec
-from .pages import PageRenderer, related_slugs, same_relations
+from .pages import PageRenderer, SpecMemo, related_slugs, same_relations
+from .read import discover_stamped
 from .redirects import redirect_specs
 from .sitemap import sitemap_specs
 from .sources import SourceEntry, read_sources
@@ -61,17 +63,21 @@ class BuildState:
     search_keys: dict[str, str] = field(default_factory=dict)  # each part of the search index in the output:
     # what it was built from (search.index_keys)
     index_behind: bool = False  # the last build left the index as it was, though articles had changed
+    unpruned: int = 0  # bodies rendered since `.cache/bodies/` was last cleared of the ones no article has
     renderer: BodyRenderer | None = None  # per process; never pickled
     # The Jinja2 environment, with its compiled templates (it reloads a template whose file changed);
     # per process, for this `page_key` only.
     pages_renderer: PageRenderer | None = None
-    # output path → (theme, template, context, fingerprint) of the last build, kept in memory only
-    # (`serve`): an equal context has the same fingerprint, and comparing is cheaper than hashing.
+    # The last build's page specs, with what each was made from, for this `page_key` (pages.SpecMemo),
+    # and output path → (theme, template, context, fingerprint): a page whose inputs are the very objects
+    # it had (pickled with the articles, so identity survives the cache) keeps its spec, its fingerprint
+    # and its sitemap entry without hashing its context again.
+    specs: SpecMemo = field(default_factory=SpecMemo)
     contexts: dict[str, tuple[str, str, dict, str]] = field(default_factory=dict)
-    sitemap: dict = field(default_factory=dict)  # `sitemap_specs`'s memo; in memory only, like `contexts`
+    sitemap: dict = field(default_factory=dict)  # `sitemap_specs`'s memo
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "renderer": None, "pages_renderer": None, "contexts": {}, "sitemap": {}}
+        return {**self.__dict__, "renderer": None, "pages_renderer": None}
 
     def __setstate__(self, saved: dict) -> None:
         # A cache written by an older akhbar may lack newer fields: they start empty (a colder build).
@@ -79,7 +85,10 @@ class BuildState:
         self.__dict__.update({k: v for k, v in saved.items() if k in self.__dict__})
 
 
-NOTHING_CHANGED = "nothing changed"  # the reason of a build that stopped after reading
+NOTHING_CHANGED = "nothing changed"
+# Pages an incremental build renders in memory before writing them in place; past this many (a template
+# changed) it stages a new tree instead, as a cold build does.
+IN_PLACE_MAX = 2000  # the reason of a build that stopped after reading
 
 
 @dataclass(frozen=True)
@@ -122,8 +131,14 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
     # passes, set off by the build's own allocations, would walk all of them again and again.
     gc.freeze()
     try:
-        return _build(config, output, drafts, progress, state, jobs, strict, index_search, cancelled,
-                      trust_output or not write, touched, write)
+        try:
+            return _build(config, output, drafts, progress, state, jobs, strict, index_search, cancelled,
+                          trust_output or not write, touched, write)
+        except StaleBodyError:
+            # A body the state names is missing or damaged in `.cache/bodies/`: nothing was written yet,
+            # and the sources say what it should be.
+            return _build(config, output, drafts, progress, None, jobs, strict, index_search, cancelled,
+                          trust_output or not write, None, write, reason="a cached body was damaged: everything is built")
     finally:
         gc.unfreeze()
 
@@ -131,21 +146,24 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
 def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | None,
            state: BuildState | None, jobs: int, strict: bool, index_search: bool,
            cancelled: Callable[[], bool] | None, trust_output: bool, touched: Collection[str] | None, write: bool,
-           ) -> tuple[BuildReport, BuildState, Explanation]:
+           reason: str = "no cache: everything is built") -> tuple[BuildReport, BuildState, Explanation]:
     start = time.perf_counter()
     check_output(output, config.root, (config.content_dir, config.theme_dir))
     body_key, page_key = _keys(config, output, drafts)
-    reason = "incremental"
     if state is None:
-        state, reason = BuildState(body_key, page_key), "no cache: everything is built"
+        state = BuildState(body_key, page_key)
     elif state.body_key != body_key:
         state, reason = BuildState(body_key, page_key), "generator or normalization settings changed: everything is built"
     elif state.page_key != page_key:
-        state = dataclasses.replace(state, page_key=page_key, pages={}, statics={}, stamps={}, pages_renderer=None)
+        state = dataclasses.replace(state, page_key=page_key, pages={}, statics={}, stamps={}, pages_renderer=None,
+                                    specs=SpecMemo(), contexts={}, sitemap={})
         reason = "site settings changed: every page is rendered"
+    else:
+        reason = "incremental"
     incremental = bool(state.pages) and output.is_dir()
     if state.renderer is None:
-        state.renderer = BodyRenderer(config.normalize, cache_dir(config.root), config)
+        state.renderer = BodyRenderer(config.normalize, cache_dir(config.root), config,
+                                      BodyStore(cache_dir(config.root) / FOLDER))
     before = state.sources
     if reason != "incremental":
         touched = None  # a state that was just replaced knows no files to compare with
@@ -174,14 +192,9 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     if strict and any(p.warning for p in problems):
         raise AkhbarError([dataclasses.replace(p, warning=False) for p in problems])
     if state.pages_renderer is None:
-        state.pages_renderer = PageRenderer(config)
+        state.pages_renderer = PageRenderer(config, state.specs)
     renderer = state.pages_renderer
-    theme = tree_digest(renderer.templates_dir)
-    statics = _static_files(config)
-    static_digests = {f.rel_path: stable_digest(f.data) for f in statics}
-    # What the site is made of besides its articles (with the generator, the settings and the output
-    # path in the keys).
-    inputs = stable_digest(theme, static_digests)
+    theme, statics, static_digests, inputs = _theme_inputs(config)
     up_to_date = not (index_search and state.index_behind)
     if incremental and up_to_date and inputs == state.inputs and state.sources == state.built and scan() == state.stamps:
         # Nothing changed, and the output is exactly as the last build left it.
@@ -229,23 +242,26 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     # A part of the search index is built again only when one of its article pages changed, or its files
     # are not as the last build left them; its files are written as statics.
     search_keys = search.index_keys(specs, fingerprints)
-    kept = {rel: digest for rel, digest in state.statics.items() if search.in_bundle(rel)}
-    if incremental:
+    kept = {rel: digest for rel, digest in state.statics.items() if search.in_bundle(rel) and rel in intact}
+    damaged = {search.shard_of(rel) for rel in state.statics.keys() - kept.keys() if search.in_bundle(rel)}
+    stale = {name for name, key in search_keys.items()
+             if not incremental or state.search_keys.get(name) != key or name in damaged}
+    if incremental and not index_search and not damaged:
+        static_digests.update(kept)  # the index in the output is left for later, as it is
+        state.index_behind = search_keys != state.search_keys
+        search_keys, stale = state.search_keys, set()  # what that index was built from
+    else:
+        static_digests.update((rel, digest) for rel, digest in kept.items()
+                              if search.shard_of(rel) in search_keys.keys() - stale)
+        state.index_behind = False
+    wanted = set(fingerprints) | set(static_digests) | photo_files
+    if incremental and len(changed) <= IN_PLACE_MAX:
         pages = [renderer.render_page(s) for s in changed]
-        damaged = {search.shard_of(rel) for rel in kept.keys() - intact}
-        stale = {name for name, key in search_keys.items() if state.search_keys.get(name) != key or name in damaged}
-        if not index_search and not damaged:
-            static_digests.update(kept)  # the index in the output is left for later, as it is
-            state.index_behind = search_keys != state.search_keys
-            search_keys = state.search_keys  # what that index was built from
-        else:
-            static_digests.update((rel, digest) for rel, digest in kept.items()
-                                  if search.shard_of(rel) in search_keys.keys() - stale)
+        if stale:
             index = search.build_index(specs, pages, output, cancelled, only=stale)
-            state.index_behind = False
             statics += index
             static_digests.update((f.rel_path, stable_digest(f.data)) for f in index)
-        wanted = set(fingerprints) | set(static_digests) | photo_files
+            wanted |= {f.rel_path for f in index}
         new_statics = [f for f in statics
                        if f.rel_path not in intact or state.statics.get(f.rel_path) != static_digests[f.rel_path]]
         # A photo variant's name is the digest of what it is made of: one still in place is the right one.
@@ -256,28 +272,85 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
             st = (output / f.rel_path).stat()
             stamps[f.rel_path] = (st.st_mtime_ns, st.st_size)
     else:
+        # A cold build, or so many pages changed (a template) that holding them all in memory until the
+        # last one renders would not fit (100,000 pages): a new tree is staged beside the output, the pages
+        # rendered over every core and streamed there, the files still right in the output linked over.
         def index_staged(staging: Path) -> list[OutputFile]:
-            # Every page is in the new tree by now (streamed there as rendered, never all held at once:
-            # 100,000 would not fit), so the index is made from it before it is swapped in.
-            index = search.build_index(specs, (), staging, cancelled)
-            state.index_behind = False
+            index = search.build_index(specs, (), staging, cancelled, only=stale)
             static_digests.update((f.rel_path, stable_digest(f.data)) for f in index)
             return index
 
-        pages = renderer.render_pages(changed, jobs or os.cpu_count() or 1)
-        photos = images.output_files(photo_jobs, photo_cache, skip=set())
-        result = write_tree(itertools.chain(pages, statics, photos), output, finish=index_staged)
+        keep = ({s.rel_path for s in specs} - {s.rel_path for s in changed}
+                | {rel for rel in kept if rel in static_digests} | (photo_files & intact))
+        pages = renderer.render_pages(changed, workers)
+        photos = images.output_files(photo_jobs, photo_cache, skip=keep)
+        result = write_tree(itertools.chain(pages, statics, photos), output, finish=index_staged if stale else None,
+                            keep=sorted(keep))
         stamps = scan_output(output)
     state.pages, state.statics, state.stamps, state.inputs = fingerprints, static_digests, stamps, inputs
     state.built = state.sources
     state.counts = len(site.articles), sum(s.rel_path.endswith(".html") for s in specs)
     state.search_keys = search_keys
+    _prune_bodies(state, incremental, len(reread))
 
     report = BuildReport(
         articles=state.counts[0], pages=state.counts[1], written=result.written, removed=result.removed,
         seconds=time.perf_counter() - start, warnings=tuple(p for p in problems if p.warning), encoded=encoded,
     )
     return report, state, Explanation(reason, tuple(reread), gone, tuple(s.rel_path for s in changed))
+
+
+def _theme_inputs(config: SiteConfig) -> tuple[str, list[OutputFile], dict[str, str], str]:
+    """The templates' digest, the theme's static files with the digest of each, and the digest of all of
+    that: what the site is made of besides its articles (the generator, the settings and the output path
+    are in the build's keys)."""
+    theme = tree_digest(config.theme_dir / "templates")
+    statics = _static_files(config)
+    static_digests = {f.rel_path: stable_digest(f.data) for f in statics}
+    return theme, statics, static_digests, stable_digest(theme, static_digests)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What tells, from a look at the files alone, that nothing changed since a build: the command line
+    keeps it beside the state (`cache`), a few hundred kilobytes where the state is tens of megabytes, so
+    a build with nothing to do does not load the state at all (`unchanged`)."""
+
+    keys: tuple[str, str]  # body_key, page_key
+    inputs: str
+    sources: dict[str, tuple[Stamp, tuple[tuple[str, Stamp | None], ...]]]  # path → stamp, photos' stamps
+    stamps: dict[str, Stamp]  # the output's files
+    counts: tuple[int, int]
+    warnings: tuple[Problem, ...]
+
+
+def summary(state: BuildState) -> Summary | None:
+    """The summary of the output `state` describes; None when the state is ahead of its output (a build
+    that failed after reading) or the search index was left behind."""
+    if state.sources != state.built or state.index_behind or not state.pages:
+        return None
+    return Summary((state.body_key, state.page_key), state.inputs,
+                   {path: (e.stamp, e.photos) for path, e in state.built.items()}, state.stamps, state.counts,
+                   tuple(p for e in state.built.values() for p in e.problems if p.warning))
+
+
+def unchanged(config: SiteConfig, output: Path, drafts: bool, last: Summary | None) -> BuildReport | None:
+    """The report of a build with nothing to do, when the files show that nothing changed since the build
+    `last` summarizes: the same generator, settings, theme, article files (and their photos) and output
+    files. None: a build must look closer."""
+    start = time.perf_counter()
+    if last is None or not output.is_dir() or _keys(config, output, drafts) != last.keys:
+        return None
+    if _theme_inputs(config)[3] != last.inputs:
+        return None
+    found = discover_stamped(config.content_dir)
+    if len(found) != len(last.sources) or any(last.sources.get(path, (None,))[0] != stamp for path, stamp in found):
+        return None
+    if any(images.stamp_of(Path(photo)) != stamp for _, photos in last.sources.values() for photo, stamp in photos):
+        return None
+    if scan_output(output) != last.stamps:
+        return None
+    return BuildReport(last.counts[0], last.counts[1], 0, 0, time.perf_counter() - start, last.warnings)
 
 
 def _checked(renderer: PageRenderer, specs: list[PageSpec], fingerprints: dict[str, str], state: BuildState,
@@ -315,6 +388,17 @@ def _fingerprints(specs: list[PageSpec], theme: str, memo: dict[str, tuple[str, 
         fingerprints[spec.rel_path] = fingerprint
         kept[spec.rel_path] = (theme, spec.template, spec.context, fingerprint)
     return fingerprints, kept
+
+
+def _prune_bodies(state: BuildState, incremental: bool, rendered: int) -> None:
+    """Clear the body store of bodies no article has now: after a cold build, and once edits have left
+    about as many stale bodies as a fifth of the archive (listing the store costs what reading it does)."""
+    state.unpruned += rendered
+    store = state.renderer.store if state.renderer else None
+    if store is None or (incremental and state.unpruned < max(500, len(state.sources) // 5)):
+        return
+    store.prune(stored_digests(e.body.html for e in state.sources.values() if e.body is not None))
+    state.unpruned = 0
 
 
 def _photo_jobs(config: SiteConfig, articles: tuple[Article, ...]) -> list[images.EncodeJob]:

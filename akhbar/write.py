@@ -66,6 +66,24 @@ def _stage(files: Iterable[OutputFile], output: Path, staging: Path, seen: set[P
     return count, written, seen
 
 
+def _link_kept(keep: Iterable[str], output: Path, staging: Path) -> set[PurePosixPath]:
+    seen: set[PurePosixPath] = set()
+    for rel_path in keep:
+        rel = safe_rel_path(rel_path)
+        target = staging.joinpath(*rel.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(output.joinpath(*rel.parts), target)
+        except OSError:  # another file system, or a file system without hard links
+            try:
+                shutil.copy2(output.joinpath(*rel.parts), target)
+            except OSError as e:
+                raise AkhbarError(Problem(rel_path, None, f"changed while the site was being built ({e.strerror}); "
+                                          "build again")) from None
+        seen.add(rel)
+    return seen
+
+
 def check_output(output: Path, root: Path, keep: Iterable[Path]) -> None:
     """Refuse an output folder whose swap would replace the project or a folder the build reads."""
     out, root = output.resolve(), root.resolve()
@@ -83,9 +101,10 @@ def check_output(output: Path, root: Path, keep: Iterable[Path]) -> None:
 
 
 def write_tree(files: Iterable[OutputFile], output: Path,
-               finish: Callable[[Path], Iterable[OutputFile]] | None = None) -> WriteResult:
+               finish: Callable[[Path], Iterable[OutputFile]] | None = None, keep: Iterable[str] = ()) -> WriteResult:
     """Build the whole output beside the old one and swap it in. `finish(new_tree)` may add files made
-    from the written ones (the search index) before the swap."""
+    from the written ones (the search index) before the swap. `keep`: files of the old output that are
+    known to be right as they are, taken over without being rendered or read."""
     output = output.resolve()
     staging = output.with_name(f".{output.name}.new")
     retired = output.with_name(f".{output.name}.old")
@@ -94,7 +113,9 @@ def write_tree(files: Iterable[OutputFile], output: Path,
             shutil.rmtree(leftover)
     staging.mkdir(parents=True)
     try:
-        count, written, seen = _stage(files, output, staging)
+        seen = _link_kept(keep, output, staging)
+        _, written, seen = _stage(files, output, staging, seen)
+        count = len(seen)  # the kept files too
         if finish is not None:
             more, more_written, more_seen = _stage(finish(staging), output, staging, seen)
             count, written, seen = count + more, written + more_written, more_seen

@@ -7,6 +7,8 @@ write identical trees; a torn or corrupt cache is ignored (the build starts cold
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -118,3 +120,105 @@ def test_a_page_changed_by_hand_is_repaired_even_when_no_source_changed(project,
     assert run.code == 0, run.err
     assert "nothing changed" not in run.out
     assert contents(out) == good
+
+
+def bodies(project: Path) -> list[Path]:
+    return sorted((cache.cache_dir(project) / "bodies").rglob("*.html"))
+
+
+@pytest.mark.parametrize("damage", ["delete", "flip", "swap"])
+def test_a_damaged_body_in_the_store_is_never_published(project, tmp_path, cli, damage):
+    """Rendered bodies live in `.cache/bodies/`, not in the state: one missing, altered, or holding another
+    article's text is found when a page needs it, and the build starts over from the sources."""
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    assert cli("--root", project, "build", "--output", out).code == 0
+    stored = bodies(project)
+    articles = len(list((project / "content").rglob("*.md")))
+    assert len(stored) >= articles - 2  # one body per article (a few may be identical or drafts)
+    for path in stored:
+        if damage == "delete":
+            path.unlink()
+        elif damage == "flip":
+            data = bytearray(path.read_bytes())
+            data[len(data) // 2] ^= 0x01
+            path.write_bytes(bytes(data))
+        else:
+            path.write_bytes(stored[0].read_bytes() if path != stored[0] else stored[1].read_bytes())
+    # Every article page must be rendered again, so every body is read.
+    template = project / "themes/default/templates/article.html"
+    text = template.read_text(encoding="utf-8")
+    assert '<div class="body">' in text
+    template.write_text(text.replace('<div class="body">', '<div class="body"><!-- changed -->'), encoding="utf-8")
+    run = cli("--root", project, "build", "--output", out, "--explain")
+    assert run.code == 0, run.err
+    assert "a cached body was damaged: everything is built" in run.out
+    assert cli("--root", project, "build", "--output", fresh, "--no-cache").code == 0
+    assert contents(out) == contents(fresh)
+    assert "<!-- changed -->" in next(out.glob("news/*/index.html")).read_text(encoding="utf-8")
+
+
+def test_the_state_holds_no_article_text_and_the_store_keeps_only_live_bodies(project, tmp_path, cli):
+    out = tmp_path / "out"
+    stray = cache.cache_dir(project) / "bodies" / "00" / ("0" * 32 + ".html")
+    stray.parent.mkdir(parents=True)
+    stray.write_text("<p>an article deleted long ago</p>", encoding="utf-8")
+    assert cli("--root", project, "build", "--output", out).code == 0
+    assert not stray.exists()  # a cold build clears the store of what no article has
+    state = cache.cache_file(project).read_bytes()
+    page = (out / "news/nowruz-road-safety/index.html").read_text(encoding="utf-8")
+    body = page.split('<div class="body">', 1)[1]
+    sentence = max(re.findall(r"<p>([^<]+)</p>", body), key=len)  # the body's longest paragraph without markup
+    assert len(sentence) > 40, sentence
+    assert sentence.encode() not in state  # the body's text is in the store only
+    assert any(sentence.encode() in p.read_bytes() for p in bodies(project))
+
+    # An edit adds the new body; the old one stays until enough have gone stale to be worth a listing.
+    article = project / "content/1399/covid-19-public-transport.md"
+    before = set(bodies(project))
+    article.write_text(article.read_text(encoding="utf-8") + "\nیک بند تازه.\n", encoding="utf-8")
+    assert cli("--root", project, "build", "--output", out).code == 0
+    assert len(set(bodies(project)) - before) == 1
+    assert cli("--root", project, "build", "--output", out, "--no-cache").code == 0
+    assert len(bodies(project)) == len(before)  # the stale one is gone after a cold build
+
+
+def test_a_build_with_nothing_to_do_needs_only_the_summary_and_notices_every_change(project, tmp_path, cli):
+    """`build` first compares the files with the small summary the last build left; only when something
+    differs does it load the state. Whatever changed, that look must not miss it."""
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    assert cli("--root", project, "build", "--output", out).code == 0
+    state = cache.cache_file(project)
+    kept = state.read_bytes()
+    state.write_bytes(b"not loaded by a build with nothing to do")
+    run = cli("--root", project, "build", "--output", out, "--explain")
+    assert run.code == 0 and "why: nothing changed" in run.out, run.out
+    state.write_bytes(kept)
+
+    article = project / "content/1399/covid-19-public-transport.md"
+    photo = next((project / "content").rglob("*.jpg"))
+    changes = {
+        "an article edited, same size": lambda: article.write_text(
+            article.read_text(encoding="utf-8").replace("ا", "آ", 1), encoding="utf-8"),
+        "an article added": lambda: (project / "content/1403/new.md").write_text(
+            '---\ntitle: "خبر تازه"\ndate: 1403-06-01 08:00\n---\nمتن خبر تازه.\n', encoding="utf-8"),
+        "an article deleted": lambda: (project / "content/1403/new.md").unlink(),
+        "a photo replaced": lambda: os.utime(photo, ns=(1, 1)),
+        "a template edited": lambda: (project / "themes/default/templates/404.html").write_text(
+            (project / "themes/default/templates/404.html").read_text(encoding="utf-8") + "\n", encoding="utf-8"),
+        "a theme file edited": lambda: (project / "themes/default/static/css/site.css").write_text(
+            (project / "themes/default/static/css/site.css").read_text(encoding="utf-8") + "\n", encoding="utf-8"),
+        "the settings edited": lambda: (project / "site_config.toml").write_text(
+            (project / "site_config.toml").read_text(encoding="utf-8").replace("page_size = 10", "page_size = 9"),
+            encoding="utf-8"),
+        "an output page deleted": lambda: (out / "404.html").unlink(),
+        "an output page changed by hand": lambda: (out / "index.html").write_text("x", encoding="utf-8"),
+        "a file added to the output": lambda: (out / "stray.html").write_text("x", encoding="utf-8"),
+    }
+    for name, change in changes.items():
+        change()
+        run = cli("--root", project, "build", "--output", out, "--explain")
+        assert run.code == 0, (name, run.err)
+        assert "why: nothing changed" not in run.out, name
+        assert "why: nothing changed" in cli("--root", project, "build", "--output", out, "--explain").out, name
+    assert cli("--root", project, "build", "--output", fresh, "--no-cache").code == 0
+    assert contents(out) == contents(fresh)

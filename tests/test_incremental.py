@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from live_server import copy_sample
 
+from akhbar import pipeline
 from akhbar.config import load_config
 from akhbar.errors import AkhbarError
 from akhbar.pipeline import build
@@ -123,7 +124,15 @@ def lone_terms_of(output: Path, source: str) -> set[str]:
 # ----------------------------------------------------------------------------- the scripted series
 
 
-def test_scripted_edits_give_the_bytes_of_a_clean_full_build(project: Path, tmp_path: Path) -> None:
+# How a rebuild writes: the pages it rendered in place (the usual few), or a new tree staged beside the
+# output with every unchanged file linked over (what it does once more pages change than IN_PLACE_MAX).
+WAYS = pytest.mark.parametrize("in_place_max", [pipeline.IN_PLACE_MAX, 0], ids=["in-place", "staged"])
+
+
+@WAYS
+def test_scripted_edits_give_the_bytes_of_a_clean_full_build(project: Path, tmp_path: Path, monkeypatch,
+                                                             in_place_max: int) -> None:
+    monkeypatch.setattr(pipeline, "IN_PLACE_MAX", in_place_max)
     output = tmp_path / "incremental"
     config = load_config(project)
     report, state, _ = build(config, output)
@@ -407,12 +416,15 @@ def test_a_rebuild_told_which_files_changed_reads_only_those(project: Path, tmp_
     assert_same_tree(output, tmp_path / "full", "an edit, an addition and a deletion named by the watcher")
 
 
+@WAYS
 def test_an_edit_re_indexes_only_its_part_of_a_search_index_in_parts(project: Path, tmp_path: Path,
-                                                                     monkeypatch, tree_snapshot) -> None:
+                                                                     monkeypatch, tree_snapshot, in_place_max: int) -> None:
     """A large archive's search index comes in parts of whole years: an edit to an old article re-indexes
-    its part alone, and the result is still the bytes of a clean full build."""
+    its part alone (the other parts' files stay the very files they were, staged tree or not), and the
+    result is still the bytes of a clean full build."""
     from akhbar import search
 
+    monkeypatch.setattr(pipeline, "IN_PLACE_MAX", in_place_max)
     monkeypatch.setattr(search, "SHARD_PAGES", 6)
     output = tmp_path / "incremental"
     config = load_config(project)
