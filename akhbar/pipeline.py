@@ -227,8 +227,10 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     intact = {rel for rel, stamp in state.stamps.items() if on_disk.get(rel) == stamp}
     changed = [s for s in specs if s.rel_path not in intact or state.pages.get(s.rel_path) != fingerprints[s.rel_path]]
     # A part of the search index is built again only when one of its article pages changed, or its files
-    # are not as the last build left them; its files are written as statics.
-    search_keys = search.index_keys(specs, fingerprints)
+    # are not as the last build left them; its files are written as statics. With [search] off nothing is
+    # indexed, and an index a build with it on left is removed like any file without a source.
+    searched = specs if config.search.enabled else []
+    search_keys = search.index_keys(searched, fingerprints)
     kept = {rel: digest for rel, digest in state.statics.items() if search.in_bundle(rel)}
     if incremental:
         pages = [renderer.render_page(s) for s in changed]
@@ -241,7 +243,7 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
         else:
             static_digests.update((rel, digest) for rel, digest in kept.items()
                                   if search.shard_of(rel) in search_keys.keys() - stale)
-            index = search.build_index(specs, pages, output, cancelled, only=stale)
+            index = search.build_index(searched, pages, output, cancelled, only=stale)
             state.index_behind = False
             statics += index
             static_digests.update((f.rel_path, stable_digest(f.data)) for f in index)
@@ -259,7 +261,7 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
         def index_staged(staging: Path) -> list[OutputFile]:
             # Every page is in the new tree by now (streamed there as rendered, never all held at once:
             # 100,000 would not fit), so the index is made from it before it is swapped in.
-            index = search.build_index(specs, (), staging, cancelled)
+            index = search.build_index(searched, (), staging, cancelled)
             state.index_behind = False
             static_digests.update((f.rel_path, stable_digest(f.data)) for f in index)
             return index
