@@ -51,10 +51,11 @@ SHARD_PAGES = 2500
 # A part is a block of the Jalali calendar: the archive is cut into aligned blocks of 64 years, a block
 # holding more than SHARD_PAGES pages into its halves (32 years, …, 1 year), a year into its halves
 # (Farvardin–Shahrivar, Mehr–Esfand), a half into its seasons, a season into its months. Whether a block is
-# cut depends only on its own pages, so adding news to the newest month can change only the newest part
-# (a block that grows too large splits into parts of its own months), and an article re-dated from one
+# cut depends only on its own pages, so adding news to the newest month changes only the newest part (when
+# it outgrows its block, that block is cut; when news opens a new block, the part before it becomes a
+# folder: either way only what the newest part held is indexed again), and an article re-dated from one
 # month to another changes the parts holding those two months, unless it makes a block holding one of them
-# cross the limit, which re-cuts that block alone.
+# cross the limit, which re-cuts that block alone. Folder names say which months a part holds.
 SPANS = (768, 384, 192, 96, 48, 24, 12, 6, 3, 1)  # in months, each dividing the one before
 Month = tuple[int, int]  # Jalali (year, month), as `Article.month`
 

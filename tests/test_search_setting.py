@@ -6,6 +6,7 @@ off and on again gives the bytes of a clean build with it on.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -16,6 +17,7 @@ from conftest import copy_project
 import akhbar.search
 from akhbar.config import load_config
 from akhbar.pipeline import build
+from akhbar.serve import INDEX_QUIET
 
 OFF = "\n[search]\nenabled = false\n"
 
@@ -141,3 +143,17 @@ def test_search_turned_off_and_on_in_one_process_is_a_clean_build_with_search(pr
     build(load_config(project), output, state=state)
     build(load_config(project), tmp_path / "clean")
     assert _files(output) == _files(tmp_path / "clean")
+
+
+def test_serve_without_search_rebuilds_and_never_says_it_updated_an_index(project):
+    from live_server import LiveServer
+
+    set_search(project, False)
+    with LiveServer(project) as server:
+        path = project / "content/1398/lorestan-flood-bridges.md"
+        path.write_text(path.read_text(encoding="utf-8") + "\nواژهٔ زمردفام در این خبر آمد.\n", encoding="utf-8")
+        server.wait_rebuilds(2)
+        time.sleep(3 * INDEX_QUIET)  # the pass that would bring an index up to date once edits pause
+        assert "زمردفام" in (project / "output/news/lorestan-flood-bridges/index.html").read_text(encoding="utf-8")
+        assert "search index" not in server.stdout and server.alive()
+        assert not (project / "output/pagefind").exists() and not (project / "output/search").exists()
