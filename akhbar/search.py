@@ -38,14 +38,14 @@ TIMEOUT = 900  # seconds; 10,000 articles take Pagefind about 20 s of CPU
 POLL = 0.1  # seconds between two looks at whether the caller wants Pagefind stopped
 
 
-# Pagefind holds every page it indexes in memory (~265 KB each: 1.34 GB for 5,000 article pages, 3.45 GB
+# Pagefind holds every page it indexes in memory (~266 KB each: 1.33 GB for 5,000 article pages, 3.45 GB
 # for 10,000; killed at 21 GB on 100,000), so a large archive is indexed in parts, one Pagefind run after
 # another, which the search page merges (Pagefind's `mergeIndex`). A rebuild re-indexes only the parts
 # whose pages changed. SHARD_PAGES is the most pages a part holds (unless one Jalali month alone has more).
-# Measured on the 10,000-article benchmark's pages (bench/README.md, "Search index parts"): 1,000 pages
-# peak at 259 MB, 2,500 at 646 MB, 3,000 at 778 MB, 5,000 at 1,340 MB. 2,500 keeps Pagefind near 650 MB
-# at most, beside akhbar's own process, within issue #5's 2 GB; at 100,000 articles over 12 years it
-# makes 48 parts of one season each (1,982–2,176 pages).
+# Pagefind's peak on the 10,000-article benchmark's pages (bench/README.md, "Search index parts"): 1,000
+# pages 260 MB, 2,500 648 MB, 3,000 778 MB, 5,000 1,332 MB. 2,500 keeps it under ~650 MB beside akhbar's
+# own process (issue #5: 2 GB in all); at 100,000 articles over 12 years it makes 48 parts of a season
+# each (1,982–2,176 pages). A larger limit changes nothing there until a half-year (~4,150 pages) fits.
 SHARD_PAGES = 2500
 
 # A part is a block of the Jalali calendar: the archive is cut into aligned blocks of 64 years, a block
