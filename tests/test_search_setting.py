@@ -155,5 +155,5 @@ def test_serve_without_search_rebuilds_and_never_says_it_updated_an_index(projec
         server.wait_rebuilds(2)
         time.sleep(3 * INDEX_QUIET)  # the pass that would bring an index up to date once edits pause
         assert "زمردفام" in (project / "output/news/lorestan-flood-bridges/index.html").read_text(encoding="utf-8")
-        assert "search index" not in server.stdout and server.alive()
+        assert "search index" not in server.stdout and server.alive
         assert not (project / "output/pagefind").exists() and not (project / "output/search").exists()
