@@ -132,6 +132,13 @@ class CommentsConfig:
         return self.default
 
 
+@dataclass(frozen=True)
+class SearchConfig:
+    """The site's own search: a Pagefind index of the articles (`pagefind/`) and the search page (`search/`)."""
+
+    enabled: bool = True  # false: no index, no search page, no link to it; Pagefind never runs
+
+
 DEFAULT_TAXONOMIES = (
     TaxonomyConfig("tags", "tags", "برچسب‌ها", "برچسب"),
     TaxonomyConfig("sections", "section", "سرویس‌ها", "سرویس"),
@@ -157,6 +164,7 @@ class SiteConfig:
     images: ImagesConfig = field(default_factory=ImagesConfig)
     deploy: tuple[DeployTarget, ...] = ()  # the [deploy.NAME] tables, in file order
     comments: CommentsConfig = field(default_factory=CommentsConfig)
+    search: SearchConfig = field(default_factory=SearchConfig)
 
     @property
     def base_path(self) -> str:
@@ -239,6 +247,9 @@ _NORMALIZE: dict[str, _Check] = {
         )
     },
     "words": (_is_str, "must be the path of a word-list file, relative to the project folder"),
+}
+_SEARCH: dict[str, _Check] = {
+    "enabled": (_is_bool, "must be true or false"),
 }
 _IMPORT: dict[str, _Check] = {
     "furniture": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "must be a list of text lines"),
@@ -360,7 +371,7 @@ def load_config(root: Path) -> SiteConfig:
 
     problems: list[Problem] = []
     nested = {key: data.pop(key, None)
-              for key in ("normalize", "taxonomies", "import", "feeds", "images", "deploy", "comments")}
+              for key in ("normalize", "taxonomies", "import", "feeds", "images", "deploy", "comments", "search")}
     top = _check_table(data, _TOP, text, rel, None, problems)
     if "base_url" in top and not top["base_url"].endswith("/"):
         top["base_url"] += "/"
@@ -408,6 +419,12 @@ def load_config(root: Path) -> SiteConfig:
     elif nested["comments"] is not None:
         problems.append(Problem(rel, _line_of(text, "comments"), "comments must be a table: [comments]"))
 
+    search = SearchConfig()
+    if isinstance(nested["search"], dict):
+        search = SearchConfig(**_check_table(nested["search"], _SEARCH, text, rel, "search", problems))
+    elif nested["search"] is not None:
+        problems.append(Problem(rel, _line_of(text, "search"), "search must be a table: [search]"))
+
     taxonomies = DEFAULT_TAXONOMIES
     if nested["taxonomies"] is not None:
         taxonomies = _taxonomies(nested["taxonomies"], text, rel, problems)
@@ -419,7 +436,7 @@ def load_config(root: Path) -> SiteConfig:
         problems.append(Problem(rel, _line_of(text, "deploy"), "deploy must hold tables: [deploy.NAME]"))
 
     config = SiteConfig(root=root, normalize=norm, taxonomies=taxonomies, importer=importer, feeds=feeds,
-                        images=images, deploy=deploy, comments=comments, **top)
+                        images=images, deploy=deploy, comments=comments, search=search, **top)
     if not problems and not config.theme_dir.is_dir():
         themes = ", ".join(sorted(p.name for p in (root / "themes").glob("*") if p.is_dir())) or "none"
         problems.append(Problem(rel, _line_of(text, "theme"), f"unknown theme {config.theme!r}; themes/ holds: {themes}"))

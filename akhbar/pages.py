@@ -170,9 +170,10 @@ class PageRenderer:
                            canonical=True, lastmod=max((s.lastmod for s in lists if s.lastmod), default=None))
             yield from lists
         yield from self._archive_specs(site, menu)
-        merged = sorted(set(index_parts(a.month[0] for a in articles).values()) - {BUNDLE}, reverse=True)
-        yield PageSpec(output_path(SEARCH), "search.html", {"page_url": SEARCH, "menu": menu, "merged": tuple(merged)},
-                       canonical=True)
+        if self.config.search.enabled:
+            merged = sorted(set(index_parts(a.month for a in articles).values()) - {BUNDLE}, reverse=True)
+            yield PageSpec(output_path(SEARCH), "search.html", {"page_url": SEARCH, "menu": menu, "merged": tuple(merged)},
+                           canonical=True)
         yield PageSpec("404.html", "404.html", {"page_url": "404.html", "menu": menu})
         yield from feed_specs(site, self.config)
         memo.done()

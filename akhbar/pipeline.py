@@ -240,8 +240,10 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     intact = {rel for rel, stamp in state.stamps.items() if on_disk.get(rel) == stamp}
     changed = [s for s in specs if s.rel_path not in intact or state.pages.get(s.rel_path) != fingerprints[s.rel_path]]
     # A part of the search index is built again only when one of its article pages changed, or its files
-    # are not as the last build left them; its files are written as statics.
-    search_keys = search.index_keys(specs, fingerprints)
+    # are not as the last build left them; its files are written as statics. With [search] off nothing is
+    # indexed, and an index a build with it on left is removed like any file without a source.
+    searched = specs if config.search.enabled else []
+    search_keys = search.index_keys(searched, fingerprints)
     kept = {rel: digest for rel, digest in state.statics.items() if search.in_bundle(rel) and rel in intact}
     damaged = {search.shard_of(rel) for rel in state.statics.keys() - kept.keys() if search.in_bundle(rel)}
     stale = {name for name, key in search_keys.items()
@@ -258,7 +260,7 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     if incremental and len(changed) <= IN_PLACE_MAX:
         pages = [renderer.render_page(s) for s in changed]
         if stale:
-            index = search.build_index(specs, pages, output, cancelled, only=stale)
+            index = search.build_index(searched, pages, output, cancelled, only=stale)
             statics += index
             static_digests.update((f.rel_path, stable_digest(f.data)) for f in index)
             wanted |= {f.rel_path for f in index}
@@ -276,7 +278,7 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
         # last one renders would not fit (100,000 pages): a new tree is staged beside the output, the pages
         # rendered over every core and streamed there, the files still right in the output linked over.
         def index_staged(staging: Path) -> list[OutputFile]:
-            index = search.build_index(specs, (), staging, cancelled, only=stale)
+            index = search.build_index(searched, (), staging, cancelled, only=stale)
             static_digests.update((f.rel_path, stable_digest(f.data)) for f in index)
             return index
 

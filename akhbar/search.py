@@ -11,6 +11,7 @@ fix for the order of its filters, the same pages give a byte-identical index.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import shutil
@@ -37,52 +38,82 @@ TIMEOUT = 900  # seconds; 10,000 articles take Pagefind about 20 s of CPU
 POLL = 0.1  # seconds between two looks at whether the caller wants Pagefind stopped
 
 
-# Pagefind holds every page it indexes in memory (~340 KB each: 3.45 GB for 10,000 articles; killed at
-# 21 GB on 100,000), so a large archive is indexed in parts of whole Jalali years, one Pagefind run after
+# Pagefind holds every page it indexes in memory (~266 KB each: 1.33 GB for 5,000 article pages, 3.45 GB
+# for 10,000; killed at 21 GB on 100,000), so a large archive is indexed in parts, one Pagefind run after
 # another, which the search page merges (Pagefind's `mergeIndex`). A rebuild re-indexes only the parts
-# whose pages changed. The newest part is the main bundle, at `pagefind/`; older ones sit beside its
-# files, at `pagefind/<year>/` or `pagefind/<first year>-<last year>/`. A site this size or smaller is one part.
-SHARD_PAGES = 5000
+# whose pages changed. SHARD_PAGES is the most pages a part holds (unless one Jalali month alone has more).
+# Pagefind's peak on the 10,000-article benchmark's pages (bench/README.md, "Search index parts"): 1,000
+# pages 260 MB, 2,500 648 MB, 3,000 778 MB, 5,000 1,332 MB. 2,500 keeps it under ~650 MB beside akhbar's
+# own process (issue #5: 2 GB in all); at 100,000 articles over 12 years it makes 48 parts of a season
+# each (1,982–2,176 pages). A larger limit changes nothing there until a half-year (~4,150 pages) fits.
+SHARD_PAGES = 2500
+
+# A part is a block of the Jalali calendar: the archive is cut into aligned blocks of 64 years, a block
+# holding more than SHARD_PAGES pages into its halves (32 years, …, 1 year), a year into its halves
+# (Farvardin–Shahrivar, Mehr–Esfand), a half into its seasons, a season into its months. Whether a block is
+# cut depends only on its own pages, so adding news to the newest month changes only the newest part (when
+# it outgrows its block, that block is cut; when news opens a new block, the part before it becomes a
+# folder: either way only what the newest part held is indexed again), and an article re-dated from one
+# month to another changes the parts holding those two months, unless it makes a block holding one of them
+# cross the limit, which re-cuts that block alone. Folder names say which months a part holds.
+SPANS = (768, 384, 192, 96, 48, 24, 12, 6, 3, 1)  # in months, each dividing the one before
+Month = tuple[int, int]  # Jalali (year, month), as `Article.month`
 
 
 def indexed(specs: Iterable[PageSpec]) -> list[PageSpec]:
     return [s for s in specs if s.template == INDEXED_TEMPLATE]
 
 
-def parts(years: Iterable[int]) -> dict[int, str]:
-    """Each year → the part of the index that holds its pages, given each indexed page's Jalali year.
-    Consecutive years, oldest first, fill a part up to `SHARD_PAGES` pages; a year is never split, so adding
-    news to this year changes only the newest part, whose folder is `pagefind/` itself."""
-    counts = Counter(years)
-    groups: list[list[int]] = []
-    size = 0
-    for year in sorted(counts):
-        if groups and size + counts[year] <= SHARD_PAGES:
-            groups[-1].append(year)
-            size += counts[year]
-        else:
-            groups.append([year])
-            size = counts[year]
+def parts(months: Iterable[Month]) -> dict[Month, str]:
+    """Each month → the part of the index that holds its pages, given each indexed page's Jalali month.
+
+    The newest part is the main bundle, `pagefind/`; an older one is a folder in it named for the months
+    it holds: `pagefind/1392-1395/` (whole years), `pagefind/1399-07-1399-12/`, `pagefind/1399-08/`.
+    A site of at most SHARD_PAGES pages is one part."""
+    counts = Counter(months)
+    if sum(counts.values()) <= SHARD_PAGES:
+        return dict.fromkeys(counts, BUNDLE)
+    blocks = _cut(sorted(counts), counts, 0)
     names = {}
-    for n, group in enumerate(reversed(groups)):
-        for year in group:
-            span = str(group[0]) if len(group) == 1 else f"{group[0]}-{group[-1]}"
-            names[year] = BUNDLE if n == 0 else f"{BUNDLE}{span}/"
+    for n, (span, block) in enumerate(reversed(blocks)):
+        name = BUNDLE if n == 0 else f"{BUNDLE}{_span_name(span, block[0], block[-1])}/"
+        names.update(dict.fromkeys(block, name))
     return names
+
+
+def _cut(months: list[Month], counts: Counter, level: int) -> list[tuple[int, list[Month]]]:
+    """`months` (in order) as (span, months) blocks of at most SHARD_PAGES pages, oldest first."""
+    span = SPANS[level]
+    blocks: list[tuple[int, list[Month]]] = []
+    for _, group in itertools.groupby(months, key=lambda m: (m[0] * 12 + m[1] - 1) // span):
+        block = list(group)
+        if level + 1 == len(SPANS) or sum(counts[m] for m in block) <= SHARD_PAGES:
+            blocks.append((span, block))
+        else:
+            blocks += _cut(block, counts, level + 1)
+    return blocks
+
+
+def _span_name(span: int, first: Month, last: Month) -> str:
+    """Years for a block of whole years, months for a part of a year; only the months that have pages."""
+    if span >= 12:
+        return str(first[0]) if first[0] == last[0] else f"{first[0]}-{last[0]}"
+    a, b = f"{first[0]}-{first[1]:02d}", f"{last[0]}-{last[1]:02d}"
+    return a if a == b else f"{a}-{b}"
 
 
 def shards(specs: Iterable[PageSpec]) -> dict[str, list[PageSpec]]:
     """The indexed pages by part of the index (`parts`)."""
     pages = indexed(specs)
-    years = [spec.context["article"].month[0] for spec in pages]
-    named = parts(years)
+    months = [spec.context["article"].month for spec in pages]
+    named = parts(months)
     result: dict[str, list[PageSpec]] = {}
-    for spec, year in zip(pages, years, strict=True):
-        result.setdefault(named[year], []).append(spec)
+    for spec, month in zip(pages, months, strict=True):
+        result.setdefault(named[month], []).append(spec)
     return result
 
 
-_PART = re.compile(rf"{BUNDLE}\d+(-\d+)?/")
+_PART = re.compile(rf"{BUNDLE}\d+(-\d+)*/")
 
 
 def shard_of(rel_path: str) -> str:

@@ -113,7 +113,8 @@ class Preview:
                 self.problems = [Problem(CONFIG_NAME, None, f"unexpected error: {e!r}")]
                 print(f"unexpected error: {e!r}", file=sys.stderr)
             else:
-                print(f"search index updated in {report.seconds:.2f} s", flush=True)
+                if config.search.enabled:  # (with [search] off this pass only puts right what changed by hand)
+                    print(f"search index updated in {report.seconds:.2f} s", flush=True)
             self.index_stale = False
 
 

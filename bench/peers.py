@@ -1,13 +1,14 @@
 """akhbar side by side with Pelican and Hugo on the same corpus (issue #5).
 
     python bench/peers.py [--articles 1000 10000] [--runs 3] [--peers akhbar,pelican,hugo] [--seed 1]
-                          [--timeout 900] [--akhbar-timeout 7200] [--results bench/results/peers.json]
+                          [--timeout 900] [--akhbar-timeout 7200] [--akhbar-search] [--results bench/results/peers.json]
 
 For each N: the corpus.py archive (cached under bench/.work/corpus-N-sSEED/) is converted for each
 peer, then every generator builds it in five scenarios, each `--runs` times: cold (empty output, no
-cache), no-op rebuild, one article edited, one article added, the article template changed. Prints
-one table (akhbar's seconds and MB, each peer's figures and its ratio to akhbar's) and merges the run
-into bench/results/peers.json. Installs what it needs: Pelican into bench/.work/pelican-venv/ (from
+cache), no-op rebuild, one article edited, one article added, the article template changed. akhbar
+builds without its search index (`[search] enabled = false`), as the peers make none, unless
+--akhbar-search. Prints one table (akhbar's seconds and MB, each peer's figures and its ratio to
+akhbar's) and merges the run into bench/results/peers.json. Installs what it needs: Pelican into bench/.work/pelican-venv/ (from
 PyPI), Hugo from Debian's package when it is missing. See bench/README.md.
 """
 
@@ -46,6 +47,16 @@ their own. Pelican and Hugo get Gregorian dates and tags already folded to one s
 text as written, and link first/previous/next/last pages only. Pelican builds cold without its content cache and rebuilds with
 it (filled by one unmeasured build); Hugo has no content cache and rebuilds everything every time.
 akhbar and Hugo use every core, Pelican one."""
+SEARCH_NOTES = {
+    False: "akhbar builds without its search index and search page ([search] enabled = false), as neither peer\n"
+           "makes one.",
+    True: "akhbar also builds its search index (Pagefind, run by akhbar; --akhbar-search) and search page,\n"
+          "which neither peer makes.",
+}
+
+
+def notes(akhbar_search: bool) -> str:
+    return NOTES + "\n" + SEARCH_NOTES[akhbar_search]
 
 
 def letters(i: int) -> str:
@@ -274,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--work", type=Path, default=BENCH / ".work")
     p.add_argument("--results", type=Path, default=BENCH / "results" / "peers.json")
     p.add_argument("--keep", action="store_true", help="keep each generator's project and output (for a look)")
+    p.add_argument("--akhbar-search", action="store_true",
+                   help="build akhbar with its search index (Pagefind) and search page; by default without, as the peers")
     args = p.parse_args(argv)
     names = [x.strip() for x in args.peers.split(",") if x.strip()]
     unknown = [x for x in names if x not in generators.GENERATORS]
@@ -285,7 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     gens = {}
     versions = {}
     for name in names:
-        gen = generators.Akhbar(args.work, args.python) if name == "akhbar" else generators.GENERATORS[name](args.work)
+        gen = (generators.Akhbar(args.work, args.python, search=args.akhbar_search) if name == "akhbar"
+               else generators.GENERATORS[name](args.work))
         try:
             versions[name] = gen.install()
         except generators.SetupError as e:
@@ -317,10 +331,11 @@ def main(argv: list[str] | None = None) -> int:
         records[str(n)] = {"articles": n, "seed": args.seed, "runs": args.runs, "when": started,
                            "generators": results[n], "versions": versions, "machine_before": before,
                            "machine_after": machine(), "corpus_generated_seconds": gen_seconds,
-                           "timeouts": {"akhbar": args.akhbar_timeout, "peers": args.timeout}}
+                           "timeouts": {"akhbar": args.akhbar_timeout, "peers": args.timeout},
+                           "akhbar_search": args.akhbar_search}
 
     text = table(results, names)
-    print("\n" + text + "\n\n" + NOTES)
+    print("\n" + text + "\n\n" + notes(args.akhbar_search))
     load = "; ".join(f"N={n}: load {r['machine_before']['loadavg']} → {r['machine_after']['loadavg']}"
                      for n, r in records.items())
     print(f"\n{load}")
@@ -331,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         saved = {}
     saved.setdefault("runs", {}).update(records)
     saved["table"] = text
-    saved["notes"] = NOTES
+    saved["notes"] = notes(args.akhbar_search)
     args.results.write_text(json.dumps(saved, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.results}")
     return 1 if failed else 0

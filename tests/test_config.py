@@ -208,3 +208,20 @@ def test_duplicate_taxonomy_names_are_refused(tmp_path):
     root = project_with(tmp_path, block.format(key="tags") + block.format(key="labels"))
     [(_, _, message)] = problems_of(root)
     assert "two taxonomies" in message and "tags" in message
+
+
+def test_search_is_on_unless_the_search_table_turns_it_off(tmp_path):
+    assert load_config(project_with(tmp_path, 'title = "x"\n')).search.enabled is True
+    root = project_with(tmp_path / "off", '[normalize]\nenabled = true\n\n[search]\nenabled = false\n')
+    config = load_config(root)
+    assert config.search.enabled is False and config.normalize.enabled is True
+
+
+@pytest.mark.parametrize(("text", "line", "says"), [
+    ('[normalize]\nenabled = true\n[search]\nenabled = "no"\n', 4, "[search] enabled must be true or false (found 'no')"),
+    ('title = "x"\n[search]\nenabled = true\nengine = "pagefind"\n', 4, "unknown setting [search] 'engine'; known settings: enabled"),
+    ('title = "x"\nsearch = false\n', 2, "search must be a table: [search]"),
+])
+def test_search_table_problems_name_their_line(tmp_path, text, line, says):
+    [(path, found_line, message)] = problems_of(project_with(tmp_path, text))
+    assert (path, found_line, message) == ("site_config.toml", line, says)

@@ -419,9 +419,9 @@ def test_a_rebuild_told_which_files_changed_reads_only_those(project: Path, tmp_
 @WAYS
 def test_an_edit_re_indexes_only_its_part_of_a_search_index_in_parts(project: Path, tmp_path: Path,
                                                                      monkeypatch, tree_snapshot, in_place_max: int) -> None:
-    """A large archive's search index comes in parts of whole years: an edit to an old article re-indexes
-    its part alone (the other parts' files stay the very files they were, staged tree or not), and the
-    result is still the bytes of a clean full build."""
+    """A large archive's search index comes in parts (blocks of the Jalali calendar): an edit to an old
+    article re-indexes its part alone (the other parts' files stay the very files they were, staged tree or
+    not), and the result is still the bytes of a clean full build."""
     from akhbar import search
 
     monkeypatch.setattr(pipeline, "IN_PLACE_MAX", in_place_max)
@@ -429,7 +429,7 @@ def test_an_edit_re_indexes_only_its_part_of_a_search_index_in_parts(project: Pa
     output = tmp_path / "incremental"
     config = load_config(project)
     _, state, _ = build(config, output)
-    old_part = "pagefind/1397/"  # 1397 has 4 articles, 1398 2 more: the part of at most 6 stops at 1397
+    old_part = "pagefind/1397/"  # 1396–1397 has 8 articles, more than 6: each year is a part, 1397 of 4
     assert (output / old_part / "pagefind-entry.json").is_file(), sorted(p.name for p in (output / "pagefind").iterdir())
     before = tree_snapshot(output)
 

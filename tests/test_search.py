@@ -10,10 +10,13 @@ import json
 import os
 import stat
 import time
+from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from live_server import copy_sample
 
 import akhbar.search
@@ -344,23 +347,96 @@ def test_serve_reloads_first_and_brings_the_index_up_to_date_once_edits_pause(pr
         assert indexed("زمردفام")
 
 
-def test_a_large_archive_is_indexed_in_parts_of_whole_years(monkeypatch) -> None:
+def test_a_large_archive_is_indexed_in_parts_of_calendar_blocks(monkeypatch) -> None:
     """Pagefind holds every page it indexes in memory: past SHARD_PAGES pages the index comes in parts.
-    Consecutive years fill a part oldest first, a year is never split, and the newest part is the main
-    bundle, so news added this year changes only it."""
+    A block of the calendar (64 years, 32, …, a year, its halves, its seasons, a month) too large for one
+    part is cut into the next smaller blocks; the newest part is the main bundle, older ones are named
+    for the months they hold."""
     from akhbar import search
 
     monkeypatch.setattr(search, "SHARD_PAGES", 10)
-    years = [1395] * 4 + [1396] * 5 + [1397] * 12 + [1398] * 3 + [1399] * 3 + [1400] * 2
-    assert search.parts(years) == {1395: "pagefind/1395-1396/", 1396: "pagefind/1395-1396/",
-                                   1397: "pagefind/1397/",  # alone over the limit: a part of its own
-                                   1398: "pagefind/", 1399: "pagefind/", 1400: "pagefind/"}
-    # A new year that no longer fits makes a new main bundle; the one before becomes a folder.
-    grown = search.parts(years + [1401] * 3)
-    assert grown == {1395: "pagefind/1395-1396/", 1396: "pagefind/1395-1396/", 1397: "pagefind/1397/",
-                     1398: "pagefind/1398-1400/", 1399: "pagefind/1398-1400/", 1400: "pagefind/1398-1400/",
-                     1401: "pagefind/"}
-    assert search.parts([1403] * 3) == {1403: "pagefind/"}  # a small site: one bundle, as always
-    assert search.shard_of("pagefind/1395-1396/fragment/x.pf_fragment") == "pagefind/1395-1396/"
-    assert search.shard_of("pagefind/1397/pagefind.js") == "pagefind/1397/"
-    assert search.shard_of("pagefind/fragment/x.pf_fragment") == "pagefind/"
+    months = ([(1392, 5)] * 3 + [(1393, 2)] * 4  # 1392–1393: 7 pages, a 2-year block that fits
+              + [(1394, 1)] * 2 + [(1395, 12)] * 2  # 1394–1395 also fits
+              + [(1397, m) for m in range(1, 13)]  # 1396–1397: 12 > 10, so 1397 alone: 12, its halves: 6 each
+              + [(1398, 2)] * 6 + [(1398, 8)] * 5)  # 1398: 11 > 10, its halves fit
+    named = search.parts(months)
+    assert sorted(set(named.values()), reverse=True) == [  # (the search page lists them so, newest first)
+        "pagefind/1398-02/",  # the first half of 1398, which has news in Ordibehesht only
+        "pagefind/1397-07-1397-12/", "pagefind/1397-01-1397-06/", "pagefind/1394-1395/", "pagefind/1392-1393/",
+        "pagefind/"]
+    assert named[(1398, 8)] == "pagefind/" and named[(1398, 2)] == "pagefind/1398-02/"
+    assert named[(1393, 2)] == named[(1392, 5)] == "pagefind/1392-1393/"  # named for the years it holds
+    assert all(named[(1397, m)] == "pagefind/1397-01-1397-06/" for m in range(1, 7))
+    # A season too large for a part is cut into its months, each a part, even one month over the limit.
+    spring = [(1400, 1)] * 4 + [(1400, 2)] * 4 + [(1400, 3)] * 11
+    assert search.parts(months + spring)[(1400, 3)] == "pagefind/"
+    assert {search.parts(months + spring)[(1400, m)] for m in (1, 2)} == {"pagefind/1400-01/", "pagefind/1400-02/"}
+    assert search.parts([(1403, 1)] * 4 + [(1380, 7)] * 6) == {(1403, 1): "pagefind/", (1380, 7): "pagefind/"}  # ≤ 10
+    assert search.parts(list(reversed(months))) == named  # the order articles come in does not matter
+    for rel, part in (("pagefind/1392-1393/fragment/x.pf_fragment", "pagefind/1392-1393/"),
+                      ("pagefind/1397-01-1397-06/pagefind.js", "pagefind/1397-01-1397-06/"),
+                      ("pagefind/1400-02/index/a.pf_index", "pagefind/1400-02/"),
+                      ("pagefind/1397/pagefind.js", "pagefind/1397/"),
+                      ("pagefind/fragment/x.pf_fragment", "pagefind/"), ("pagefind/pagefind.js", "pagefind/")):
+        assert search.shard_of(rel) == part
+
+
+def _members(named: dict) -> dict[str, frozenset]:
+    by_part: dict[str, set] = {}
+    for month, part in named.items():
+        by_part.setdefault(part, set()).add(month)
+    return {part: frozenset(months) for part, months in by_part.items()}
+
+
+_month = st.tuples(st.integers(1393, 1400), st.integers(1, 12))  # mostly a few pages a month: SHARD_PAGES is 10
+_archive = st.lists(_month, min_size=11, max_size=150)
+
+
+@given(_archive, st.integers(1, 30))
+def test_news_added_to_the_newest_month_changes_only_the_newest_part(months, added) -> None:
+    """Every part but the newest keeps its name and its months: `serve` and `build` re-index only the newest."""
+    from akhbar import search
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search, "SHARD_PAGES", 10)
+        before = _members(search.parts(months))
+        after = _members(search.parts(months + [max(months)] * added))
+    old_newest = before.pop(search.BUNDLE)
+    for part, members in before.items():
+        assert after.get(part) == members, part
+    # What the old newest part held is in new parts alone: it split at most.
+    assert all(m.isdisjoint(old_newest) or m <= old_newest for m in after.values())
+
+
+@given(_archive, st.data())
+def test_a_re_dated_article_changes_only_the_parts_of_its_two_months_or_one_block(months, data) -> None:
+    """Moving one article from month a to month b: the parts holding a and b change; others only when a
+    calendar block around a or b crossed the limit and was cut anew, and then inside that block alone."""
+    from akhbar import search
+
+    a = data.draw(st.sampled_from(months))
+    b = data.draw(_month)
+    moved = list(months)
+    moved.remove(a)
+    moved.append(b)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search, "SHARD_PAGES", 10)
+        before, after = search.parts(months), search.parts(moved)
+        now = _members(after)
+        joined = now[after[b]] - {b}  # the part b is in now held these months before
+        untouched = {p for p, m in _members(before).items()
+                     if a not in m and p != search.BUNDLE and m != joined and now.get(p) != m}
+        if untouched:
+            counts_before, counts_after = Counter(months), Counter(moved)
+
+            def block_pages(counts: Counter, start: int, span: int) -> int:
+                return sum(c for (y, mo), c in counts.items() if start <= y * 12 + mo - 1 < start + span)
+
+            # Some block holding a or b crossed the limit; every changed part lies inside such a block.
+            crossed = [(span, (y * 12 + mo - 1) // span * span) for span in search.SPANS for (y, mo) in (a, b)
+                       if (block_pages(counts_before, (y * 12 + mo - 1) // span * span, span) > 10)
+                       != (block_pages(counts_after, (y * 12 + mo - 1) // span * span, span) > 10)]
+            assert crossed, untouched
+            for part in untouched:
+                assert any(all(start <= y * 12 + mo - 1 < start + span for (y, mo) in _members(before)[part])
+                           for span, start in crossed), part

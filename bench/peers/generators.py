@@ -89,9 +89,12 @@ class Akhbar(Generator):
     anchor = "{% block main %}"
     caches = (".cache", ".output.new", ".output.old")
 
-    def __init__(self, work: Path, python: str = sys.executable) -> None:
+    def __init__(self, work: Path, python: str = sys.executable, search: bool = False) -> None:
         super().__init__(work)
         self.python = python
+        # The peers make no search index, so for "equivalent output" akhbar builds without its own
+        # (`[search] enabled = false`: no Pagefind run, no search page) unless asked to (--akhbar-search).
+        self.search = search
 
     def install(self) -> dict:
         import reload_bench  # bench/ is on sys.path (peers.py, convert.py put it there)
@@ -104,6 +107,11 @@ class Akhbar(Generator):
 
     def setup(self, project: Path) -> None:
         convert.corpus.install_site(project)  # the repository's themes/ and settings, page_size = 20
+        config = project / "site_config.toml"
+        text = config.read_text(encoding="utf-8")
+        if re.search(r"(?m)^\s*\[search\]", text):
+            raise SetupError("the repository's site_config.toml has a [search] table: peers.py cannot set its own")
+        config.write_text(text + f"\n[search]\nenabled = {'true' if self.search else 'false'}\n", encoding="utf-8")
 
     def cold(self, project: Path) -> list[str]:
         return [self.python, str(REPO / "build.py"), "--root", str(project), "build", "--no-cache"]
