@@ -58,7 +58,6 @@ _TOKEN_START = re.compile(rf"[\x02{_PUA}\]A-Za-z0-9۰-۹٠-٩#+]")
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
 _PERSIAN_LETTER = re.compile("[آ-ی]")
 _LATIN_LETTER = re.compile("[A-Za-z]")
-_EDGES = re.compile(r"(\s*)(.*?)(\s*)", re.S)
 _TRAILING_PUNCT = ".,;:!?؟،؛'\"»)]}"
 # hazm's own special-character list minus U+0654 (the ezafe hamza of «شناسهٔ»), which we keep.
 _SPECIALS = re.compile(
@@ -70,7 +69,9 @@ _TO_PERSIAN = str.maketrans(LATIN + ARABIC, PERSIAN * 2)
 _STRAY_ZWNJ = re.compile("\u200c+(?=[\\s.,!?؟،؛:»)\\]…]|$)|(?:(?<=[\\s«(\\[])|^)\u200c+")
 _SPACED_DOTS = re.compile(r"\.(?: \.){2,}")
 _PLACEHOLDER = re.compile(f"[{_PUA}]")
-_MAX_TOKENS = 6000  # placeholders are private-use characters, U+E000 to U+F8FF
+_MAX_TOKENS = 6000
+_MEMO_LENGTH = 100  # texts up to this long are remembered with their result; longer ones rarely recur
+_MEMO_SIZE = 50_000  # placeholders are private-use characters, U+E000 to U+F8FF
 _ARABIC_TO_PERSIAN = str.maketrans(ARABIC, PERSIAN)
 
 
@@ -133,6 +134,7 @@ class TextNormalizer:
     def __init__(self, config: NormalizeConfig, cache_dir: Path | None = None) -> None:
         self.config = config
         self.cache_dir = cache_dir  # where the loaded hazm and lexicons are kept between runs, if anywhere
+        self._memo: dict[str, str] = {}  # short text → normalized: tags, sections, headings recur in every article
 
     @cached_property
     def _hazm(self) -> HazmNormalizer:
@@ -198,7 +200,22 @@ class TextNormalizer:
         """Normalize one run of prose, keeping its leading and trailing whitespace."""
         if not text or text.isspace():
             return text
-        lead, core, trail = _EDGES.fullmatch(text).groups()  # type: ignore[union-attr]
+        short = len(text) <= _MEMO_LENGTH
+        if short and (done := self._memo.get(text)) is not None:
+            return done
+        normalized = self._normalize(text)
+        if short:
+            if len(self._memo) >= _MEMO_SIZE:  # a long build: keep it from growing without bound
+                self._memo.clear()
+            self._memo[text] = normalized
+        return normalized
+
+    def _normalize(self, text: str) -> str:
+        # str.strip's whitespace is re's \s (both are Py_UNICODE_ISSPACE)
+        core = text.lstrip()
+        lead = text[: len(text) - len(core)]
+        core = core.rstrip()
+        trail = text[len(lead) + len(core) :]
         masked, tokens = mask(core)
         if len(tokens) > _MAX_TOKENS:
             return lead + self._normalize_halves(core) + trail
@@ -212,13 +229,16 @@ class TextNormalizer:
             before, masked = masked, self._hazm.normalize(masked)
             if self.config.restore_joints:  # lost ZWNJs; it re-decides the words hazm joined
                 masked = self._joints.restore(masked, before)
-            masked = _STRAY_ZWNJ.sub("", masked).strip()
+            if "\u200c" in masked:  # both of _STRAY_ZWNJ's alternatives need one
+                masked = _STRAY_ZWNJ.sub("", masked)
+            masked = masked.strip()
+        if not tokens:
+            return lead + masked + trail
         localize = self.config.digits == "persian" and (
             _PERSIAN_LETTER.search(masked) is not None or not _LATIN_LETTER.search(core)
         )
         tokens = [Token(t.kind, localize_token(t, localize)) for t in tokens]
         return lead + unmask(masked, tokens) + trail
-
 
     def _normalize_halves(self, core: str) -> str:
         """A run with more protected tokens than placeholders: split it at the space nearest its middle."""
