@@ -65,8 +65,10 @@ _SPECIALS = re.compile(
     "\u08ad\u08d4-\u08ff\ufbb2-\ufbc1\ufc5e-\ufc63\ufcf2-\ufcf4\ufd3e\ufd3f\ufe70-\ufe72\ufe76-\ufe7f\ufdfa\ufdfb]"
 )
 _TO_PERSIAN = str.maketrans(LATIN + ARABIC, PERSIAN * 2)
-# A ZWNJ next to a space, punctuation or an edge joins nothing: hazm leaves some behind.
-_STRAY_ZWNJ = re.compile("\u200c+(?=[\\s.,!?؟،؛:»)\\]…]|$)|(?:(?<=[\\s«(\\[])|^)\u200c+")
+# A ZWNJ next to a space, punctuation or an edge joins nothing: hazm leaves some behind. Both
+# alternatives take a whole run of ZWNJs (the second only from the run's first one, the only one with a
+# space, bracket or the start before it); each starts with the ZWNJ itself, which sre skips to fast.
+_STRAY_ZWNJ = re.compile("\u200c\u200c*(?=[\\s.,!?؟،؛:»)\\]…]|$)|\u200c(?<![^\\s«(\\[]\u200c)\u200c*")
 _SPACED_DOTS = re.compile(r"\.(?: \.){2,}")
 _PLACEHOLDER = re.compile(f"[{_PUA}]")
 _MAX_TOKENS = 6000

@@ -153,3 +153,20 @@ SPACED_WORDS = st.lists(
 def test_restore_equals_the_word_by_word_loop_on_chains_of_joins(normalizer, text):
     restorer = normalizer._joints
     assert restorer.restore(text) == plain_restore(restorer, text, None)
+
+
+_PLAIN_STRAY_ZWNJ = re.compile("\u200c+(?=[\\s.,!?؟،؛:»)\\]…]|$)|(?:(?<=[\\s«(\\[])|^)\u200c+")
+ZWNJ_TEXT = st.lists(st.sampled_from([ZW, ZW, ZW + ZW, "ه", "ی", "a", "_", " ", "\n", "\xa0", ".", "؟", "»", "«",
+                                      "(", ")", "[", "]", "…", "-", "\ue000"]), max_size=16).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(text=ZWNJ_TEXT)
+def test_stray_zwnj_pattern_removes_what_the_plain_pattern_removes(text):
+    assert normalize_module._STRAY_ZWNJ.sub("", text) == _PLAIN_STRAY_ZWNJ.sub("", text)
+
+
+def test_stray_zwnj_pattern_on_real_text(normalizer):
+    for text in TEXTS:
+        after = normalizer._hazm.normalize(text)
+        assert normalize_module._STRAY_ZWNJ.sub("", after) == _PLAIN_STRAY_ZWNJ.sub("", after)
