@@ -96,6 +96,15 @@ def test_the_fast_path_is_what_is_tested(defaults):
     assert isinstance(fast, Normalizer)
 
 
+def test_the_lexicons_read_once_are_hazm_s_and_hazm_is_left_as_it_was(defaults):
+    """FastNormalizer's constructor lets hazm's two tokenizers share one reading of words.dat."""
+    from hazm import utils, word_tokenizer
+
+    hazm, fast = defaults
+    assert fast._words == hazm._words and fast._verbs == hazm._verbs
+    assert word_tokenizer.words_list is utils.words_list
+
+
 def test_hazm_docstring_examples(defaults):
     hazm, fast = defaults
     text = "اِعلاممممم کَرد : « زمین لرزه ای به بُزرگیِ 6 دهم ریشتر ...»"
