@@ -21,8 +21,7 @@ from .config import NormalizeConfig
 from .digits import ARABIC, LATIN, PERSIAN
 
 if TYPE_CHECKING:
-    from hazm import Normalizer as HazmNormalizer
-
+    from .hazm_steps import FastSteps
     from .joints import JointRestorer
 
 T = TypeVar("T")
@@ -139,10 +138,10 @@ class TextNormalizer:
         self._memo: dict[str, str] = {}  # short text → normalized: tags, sections, headings recur in every article
 
     @cached_property
-    def _hazm(self) -> HazmNormalizer:
+    def _hazm(self) -> FastSteps:  # a FastNormalizer, or the SlimNormalizer its saved copy loads as
         return self._saved("hazm", self._make_hazm)
 
-    def _make_hazm(self) -> HazmNormalizer:
+    def _make_hazm(self) -> FastSteps:
         # Imported here: a warm build with nothing to normalize never pays for hazm. FastNormalizer gives
         # hazm's exact output, faster (tests/test_hazm_fast.py proves the equivalence).
         from .hazm_fast import FastNormalizer as Normalizer
