@@ -109,7 +109,6 @@ def baseline_tree(rev: str) -> Path:
 
 
 def run_worker(tree: Path, root: Path, texts_file: Path, cache: Path) -> dict:
-    # Prime the cache the first time (a build writes it on its first cold run).
     out = subprocess.run([sys.executable, __file__, "--worker", str(tree), str(root), str(texts_file), str(cache)],
                          check=True, capture_output=True, text=True, cwd=str(tree)).stdout
     return json.loads(out.strip().splitlines()[-1])
