@@ -104,37 +104,34 @@ class JointRestorer:
         if first is None:
             return "".join(parts)
         out = parts[:first]
-        pairs = self._pairs
         for i in range(first, len(parts), 2):
             word = parts[i]
-            # out[-2] is the word before the space; function words never join (a third of all pairs)
-            if parts[i - 1] == " " and word not in FUNCTION_WORDS and out[-2] not in _NEVER_LEFT:
-                pair = (out[-2], word)
-                joined = pairs.get(pair, pair)  # the pair itself stands for «not decided yet»
-                if joined is pair:
-                    joined = pairs[pair] = self._join(*pair)
-                if joined is not None:
-                    out.pop()
-                    out[-1] = joined
-                    out.append(parts[i + 1])
-                    continue
-            out.append(word)
+            # out[-2] is the word before the space, as fixed or joined
+            if parts[i - 1] == " " and (joined := self._joined(out[-2], word)) is not None:
+                out.pop()
+                out[-1] = joined
+            else:
+                out.append(word)
             out.append(parts[i + 1])
         return "".join(out)
 
     def _first_join(self, parts: list[str]) -> int | None:
         """The index in `parts` of the first word that joins the fixed word one space before it."""
-        pairs = self._pairs
+        joined = self._joined
         for i in range(3, len(parts), 2):
-            word, left = parts[i], parts[i - 2]
-            if parts[i - 1] == " " and word not in FUNCTION_WORDS and left not in _NEVER_LEFT:
-                pair = (left, word)
-                joined = pairs.get(pair, pair)
-                if joined is pair:
-                    joined = pairs[pair] = self._join(left, word)
-                if joined is not None:
-                    return i
+            if parts[i - 1] == " " and joined(parts[i - 2], parts[i]) is not None:
+                return i
         return None
+
+    def _joined(self, left: str, word: str) -> str | None:
+        """`left word` as one word if the space between them is a lost ZWNJ, else None (memoized)."""
+        if word in FUNCTION_WORDS or left in _NEVER_LEFT:  # function words never join (a third of all pairs)
+            return None
+        pair = (left, word)
+        joined = self._pairs.get(pair, pair)  # the pair itself stands for «not decided yet»
+        if joined is pair:
+            joined = self._pairs[pair] = self._join(left, word)
+        return joined
 
     # ---- glued words ---------------------------------------------------------------------------
 

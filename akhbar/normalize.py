@@ -70,9 +70,9 @@ _TO_PERSIAN = str.maketrans(LATIN + ARABIC, PERSIAN * 2)
 _STRAY_ZWNJ = re.compile("\u200c\u200c*(?=[\\s.,!?؟،؛:»)\\]…]|$)|\u200c(?<![^\\s«(\\[]\u200c)\u200c*")
 _SPACED_DOTS = re.compile(r"\.(?: \.){2,}")
 _PLACEHOLDER = re.compile(f"[{_PUA}]")
-_MAX_TOKENS = 6000
+_MAX_TOKENS = 6000  # placeholders are private-use characters, U+E000 to U+F8FF
 _MEMO_LENGTH = 100  # texts up to this long are remembered with their result; longer ones rarely recur
-_MEMO_SIZE = 50_000  # placeholders are private-use characters, U+E000 to U+F8FF
+_MEMO_SIZE = 50_000
 _ARABIC_TO_PERSIAN = str.maketrans(ARABIC, PERSIAN)
 
 
