@@ -129,8 +129,8 @@ class FastSteps:
         hazm's pattern `[L]*([L])\1{2,}[L]*` matches exactly the maximal runs of letters of L that
         contain such a triple (tried at a run's start, the leading `[L]*` backs off to the triple and
         the trailing one takes the rest of the run; a run without one fails at every position), and
-        hazm replaces each match by a function of the match alone. So hazm's method applied to each
-        such run by itself, spliced back, gives the same text, without the backtracking scan of
+        hazm replaces each match by a function of the match alone (`_decrease_run`). So that function
+        applied to each such run, spliced back, gives the same text, without the backtracking scan of
         everything else (quadratic in the length of every run of letters).
         """
         if not (self._fast and self._decrease_repeated_chars):
