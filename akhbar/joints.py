@@ -96,24 +96,42 @@ class JointRestorer:
         if len(self._words) > 200_000:  # a long build: keep the memos from growing without bound
             self._words.clear()
             self._pairs.clear()
-        out = [parts[0]]
-        words, pairs = self._words, self._pairs
-        for i in range(1, len(parts), 2):
-            word = words.get(parts[i]) or self._fix_word(parts[i])
-            # out[-2] is the word before the space; function words never join (a third of all pairs)
-            if i > 1 and parts[i - 1] == " " and word not in FUNCTION_WORDS and out[-2] not in _NEVER_LEFT:
-                pair = (out[-2], word)
-                joined = pairs.get(pair, pair)  # the pair itself stands for «not decided yet»
-                if joined is pair:
-                    joined = pairs[pair] = self._join(*pair)
-                if joined is not None:
-                    out.pop()
-                    out[-1] = joined
-                    out.append(parts[i + 1])
-                    continue
-            out.append(word)
+        words, fix = self._words, self._fix_word
+        parts[1::2] = [words.get(word) or fix(word) for word in parts[1::2]]
+        # Most texts join nothing: find the first pair that joins, and go word by word only from there
+        # (until then, the word before each space is the fixed word itself, as the loop below has it).
+        first = self._first_join(parts)
+        if first is None:
+            return "".join(parts)
+        out = parts[:first]
+        for i in range(first, len(parts), 2):
+            word = parts[i]
+            # out[-2] is the word before the space, as fixed or joined
+            if parts[i - 1] == " " and (joined := self._joined(out[-2], word)) is not None:
+                out.pop()
+                out[-1] = joined
+            else:
+                out.append(word)
             out.append(parts[i + 1])
         return "".join(out)
+
+    def _first_join(self, parts: list[str]) -> int | None:
+        """The index in `parts` of the first word that joins the fixed word one space before it."""
+        joined = self._joined
+        for i in range(3, len(parts), 2):
+            if parts[i - 1] == " " and joined(parts[i - 2], parts[i]) is not None:
+                return i
+        return None
+
+    def _joined(self, left: str, word: str) -> str | None:
+        """`left word` as one word if the space between them is a lost ZWNJ, else None (memoized)."""
+        if word in FUNCTION_WORDS or left in _NEVER_LEFT:  # function words never join (a third of all pairs)
+            return None
+        pair = (left, word)
+        joined = self._pairs.get(pair, pair)  # the pair itself stands for «not decided yet»
+        if joined is pair:
+            joined = self._pairs[pair] = self._join(left, word)
+        return joined
 
     # ---- glued words ---------------------------------------------------------------------------
 
@@ -212,6 +230,8 @@ def undo_joins(after: str, before: str) -> str:
     the same letters, the n-th letter boundary is the same boundary in both. If they do not (hazm
     expanded a ligature, cut a repeated letter, mapped a rare letter), hazm's joints are kept.
     """
+    if after == before:  # most texts: hazm closed nothing, so there is nothing to give back
+        return after
     parts_a, parts_b = _RUN.split(after), _RUN.split(before)  # [sep, run, sep, run, …, sep]
     runs_a, seps_a = parts_a[1::2], parts_a[0::2]
     runs_b, seps_b = parts_b[1::2], parts_b[0::2]

@@ -21,8 +21,7 @@ from .config import NormalizeConfig
 from .digits import ARABIC, LATIN, PERSIAN
 
 if TYPE_CHECKING:
-    from hazm import Normalizer as HazmNormalizer
-
+    from .hazm_steps import FastSteps
     from .joints import JointRestorer
 
 T = TypeVar("T")
@@ -52,10 +51,12 @@ _TOKEN = re.compile(
         )
     )
 )
+# The first character of every `_TOKEN` alternative but `email` and `handle` (both need an "@"): the
+# keep marks, Latin letters (url, latin), digits of any script, "#" (hashtag) and "+" (phone).
+_TOKEN_START = re.compile(rf"[\x02{_PUA}\]A-Za-z0-9۰-۹٠-٩#+]")
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
 _PERSIAN_LETTER = re.compile("[آ-ی]")
 _LATIN_LETTER = re.compile("[A-Za-z]")
-_EDGES = re.compile(r"(\s*)(.*?)(\s*)", re.S)
 _TRAILING_PUNCT = ".,;:!?؟،؛'\"»)]}"
 # hazm's own special-character list minus U+0654 (the ezafe hamza of «شناسهٔ»), which we keep.
 _SPECIALS = re.compile(
@@ -63,10 +64,15 @@ _SPECIALS = re.compile(
     "\u08ad\u08d4-\u08ff\ufbb2-\ufbc1\ufc5e-\ufc63\ufcf2-\ufcf4\ufd3e\ufd3f\ufe70-\ufe72\ufe76-\ufe7f\ufdfa\ufdfb]"
 )
 _TO_PERSIAN = str.maketrans(LATIN + ARABIC, PERSIAN * 2)
-# A ZWNJ next to a space, punctuation or an edge joins nothing: hazm leaves some behind.
-_STRAY_ZWNJ = re.compile("\u200c+(?=[\\s.,!?؟،؛:»)\\]…]|$)|(?:(?<=[\\s«(\\[])|^)\u200c+")
+# A ZWNJ next to a space, punctuation or an edge joins nothing: hazm leaves some behind. Both
+# alternatives take a whole run of ZWNJs (the second only from the run's first one, the only one with a
+# space, bracket or the start before it); each starts with the ZWNJ itself, which sre skips to fast.
+_STRAY_ZWNJ = re.compile("\u200c\u200c*(?=[\\s.,!?؟،؛:»)\\]…]|$)|\u200c(?<![^\\s«(\\[]\u200c)\u200c*")
 _SPACED_DOTS = re.compile(r"\.(?: \.){2,}")
+_PLACEHOLDER = re.compile(f"[{_PUA}]")
 _MAX_TOKENS = 6000  # placeholders are private-use characters, U+E000 to U+F8FF
+_MEMO_LENGTH = 100  # texts up to this long are remembered with their result; longer ones rarely recur
+_MEMO_SIZE = 50_000
 _ARABIC_TO_PERSIAN = str.maketrans(ARABIC, PERSIAN)
 
 
@@ -85,12 +91,27 @@ def _trim_url(text: str) -> str:
     return text
 
 
+def _next_token(text: str, pos: int) -> re.Match[str] | None:
+    """`_TOKEN.search(text, pos)`, sooner. `_TOKEN` is a choice of groups, so sre tries every alternative
+    at every position; but a match can only begin on a `_TOKEN_START` character (or anywhere in an
+    e-mail address, which needs an "@"), and a class is what sre skips to fast. Trying `_TOKEN` only at
+    those characters, leftmost first, finds the same leftmost match (its lookbehinds still see the
+    text before the position tried)."""
+    if "@" in text:
+        return _TOKEN.search(text, pos)
+    while start := _TOKEN_START.search(text, pos):
+        if m := _TOKEN.match(text, start.start()):
+            return m
+        pos = start.start() + 1
+    return None
+
+
 def mask(text: str) -> tuple[str, list[Token]]:
     """Swap every protected token for one private-use character; return the masked text and tokens."""
     tokens: list[Token] = []
     out: list[str] = []
     pos = 0
-    while m := _TOKEN.search(text, pos):
+    while m := _next_token(text, pos):
         kind, value = m.lastgroup or "keep", m.group()
         if kind == "url":
             value = _trim_url(value) or value
@@ -105,7 +126,7 @@ def mask(text: str) -> tuple[str, list[Token]]:
 def unmask(text: str, tokens: list[Token]) -> str:
     if not tokens:
         return text
-    return re.sub(f"[{_PUA}]", lambda m: tokens[ord(m.group()) - _PUA_FIRST].text, text)
+    return _PLACEHOLDER.sub(lambda m: tokens[ord(m.group()) - _PUA_FIRST].text, text)
 
 
 class TextNormalizer:
@@ -114,12 +135,13 @@ class TextNormalizer:
     def __init__(self, config: NormalizeConfig, cache_dir: Path | None = None) -> None:
         self.config = config
         self.cache_dir = cache_dir  # where the loaded hazm and lexicons are kept between runs, if anywhere
+        self._memo: dict[str, str] = {}  # short text → normalized: tags, sections, headings recur in every article
 
     @cached_property
-    def _hazm(self) -> HazmNormalizer:
+    def _hazm(self) -> FastSteps:  # a FastNormalizer, or the SlimNormalizer its saved copy loads as
         return self._saved("hazm", self._make_hazm)
 
-    def _make_hazm(self) -> HazmNormalizer:
+    def _make_hazm(self) -> FastSteps:
         # Imported here: a warm build with nothing to normalize never pays for hazm. FastNormalizer gives
         # hazm's exact output, faster (tests/test_hazm_fast.py proves the equivalence).
         from .hazm_fast import FastNormalizer as Normalizer
@@ -179,7 +201,22 @@ class TextNormalizer:
         """Normalize one run of prose, keeping its leading and trailing whitespace."""
         if not text or text.isspace():
             return text
-        lead, core, trail = _EDGES.fullmatch(text).groups()  # type: ignore[union-attr]
+        short = len(text) <= _MEMO_LENGTH
+        if short and (done := self._memo.get(text)) is not None:
+            return done
+        normalized = self._normalize(text)
+        if short:
+            if len(self._memo) >= _MEMO_SIZE:  # a long build: keep it from growing without bound
+                self._memo.clear()
+            self._memo[text] = normalized
+        return normalized
+
+    def _normalize(self, text: str) -> str:
+        # str.strip's whitespace is re's \s (both are Py_UNICODE_ISSPACE)
+        core = text.lstrip()
+        lead = text[: len(text) - len(core)]
+        core = core.rstrip()
+        trail = text[len(lead) + len(core) :]
         masked, tokens = mask(core)
         if len(tokens) > _MAX_TOKENS:
             return lead + self._normalize_halves(core) + trail
@@ -193,13 +230,16 @@ class TextNormalizer:
             before, masked = masked, self._hazm.normalize(masked)
             if self.config.restore_joints:  # lost ZWNJs; it re-decides the words hazm joined
                 masked = self._joints.restore(masked, before)
-            masked = _STRAY_ZWNJ.sub("", masked).strip()
+            if "\u200c" in masked:  # both of _STRAY_ZWNJ's alternatives need one
+                masked = _STRAY_ZWNJ.sub("", masked)
+            masked = masked.strip()
+        if not tokens:
+            return lead + masked + trail
         localize = self.config.digits == "persian" and (
             _PERSIAN_LETTER.search(masked) is not None or not _LATIN_LETTER.search(core)
         )
         tokens = [Token(t.kind, localize_token(t, localize)) for t in tokens]
         return lead + unmask(masked, tokens) + trail
-
 
     def _normalize_halves(self, core: str) -> str:
         """A run with more protected tokens than placeholders: split it at the space nearest its middle."""

@@ -11,7 +11,10 @@ they load hazm's lexicons), once, for the tests of that option set.
 from __future__ import annotations
 
 import itertools
+import pickle
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,6 +32,7 @@ from hypothesis import strategies as st
 
 from akhbar import hazm_fast
 from akhbar.hazm_fast import FastNormalizer
+from akhbar.hazm_steps import SlimNormalizer
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "hazm_fast"
@@ -90,6 +94,15 @@ def test_the_fast_path_is_what_is_tested(defaults):
     assert fast._translate.exact_by_replace and fast._numbers.exact_by_replace
     assert fast._inline_tokenizer
     assert isinstance(fast, Normalizer)
+
+
+def test_the_lexicons_read_once_are_hazm_s_and_hazm_is_left_as_it_was(defaults):
+    """FastNormalizer's constructor lets hazm's two tokenizers share one reading of words.dat."""
+    from hazm import utils, word_tokenizer
+
+    hazm, fast = defaults
+    assert fast._words == hazm._words and fast._verbs == hazm._verbs
+    assert word_tokenizer.words_list is utils.words_list
 
 
 def test_hazm_docstring_examples(defaults):
@@ -323,6 +336,65 @@ class TestOptionSet:
     def test_token_spacing(self, pair, tokens):
         hazm, fast = pair
         assert fast.token_spacing(tokens) == hazm.token_spacing(tokens)
+
+    def test_pickled_copy(self, pair):
+        """The copy akhbar keeps in `.cache/` (a `SlimNormalizer`, without hazm's tokenizer and the
+        lexicon entries no lookup can reach) gives hazm's output too."""
+        hazm, fast = pair
+        slim = pickled(fast)
+        assert isinstance(slim, SlimNormalizer) == fast._inline_tokenizer
+        differences = first_differences(hazm, slim, CORPUS + EDGES)
+        assert not differences, "\n\n".join(differences)
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(text=TEXT)
+    def test_pickled_copy_on_generated_text(self, pair, text):
+        hazm, fast = pair
+        assert pickled(fast).normalize(text) == hazm.normalize(text)
+
+
+_PICKLED: dict[int, FastNormalizer] = {}
+
+
+def pickled(fast: FastNormalizer) -> FastNormalizer:
+    """`fast` through pickle, as `TextNormalizer` saves and loads it (once per normalizer)."""
+    if id(fast) not in _PICKLED:
+        _PICKLED.clear()  # one option set at a time: each copy holds lexicons
+        _PICKLED[id(fast)] = pickle.loads(pickle.dumps(fast, protocol=pickle.HIGHEST_PROTOCOL))
+    return _PICKLED[id(fast)]
+
+
+def test_a_pickled_copy_loads_without_hazm_and_is_smaller(defaults, tmp_path):
+    """Importing hazm (and NLTK with it) takes longer than loading the copy: a rebuild after one edit
+    must not pay for it."""
+    hazm, fast = defaults
+    data = pickle.dumps(fast, protocol=pickle.HIGHEST_PROTOCOL)
+    (tmp_path / "fast.pickle").write_bytes(data)
+    probe = (
+        "import pickle, sys; from pathlib import Path; "
+        f"n = pickle.loads(Path({str(tmp_path / 'fast.pickle')!r}).read_bytes()); "
+        "print(type(n).__name__, sorted({m.split('.')[0] for m in sys.modules} & {'hazm', 'nltk'}), "
+        "n.normalize('کتاب ها را می خوانم'))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                          cwd=str(REPO))
+    assert done.stdout.split(" ", 2) == ["SlimNormalizer", "[]", hazm.normalize("کتاب ها را می خوانم") + "\n"]
+    full = dict(vars(fast))
+    full.pop("_full", None)
+    assert len(data) < len(pickle.dumps(full, protocol=pickle.HIGHEST_PROTOCOL)) / 3
+
+
+def test_a_pickled_copy_hands_odd_input_to_hazm(defaults):
+    """A str subclass is not exactly a str: like FastNormalizer, the copy runs hazm's own code for it."""
+
+    class Marked(str):
+        pass
+
+    hazm, fast = defaults
+    slim = pickled(fast)
+    text = Marked("اِعلاممممم کَرد : « زمین لرزه ای به بُزرگیِ 6 دهم ریشتر ...»")
+    assert slim.normalize(text) == hazm.normalize(text)
+    assert slim.__dict__.get("_full") is not None  # it did build the full normalizer for this
 
 
 CHEAP_OPTIONS = ("remove_diacritics", "remove_specials_chars", "persian_style", "persian_numbers", "unicodes_replacement")
