@@ -113,6 +113,22 @@ def snapshot(root: Path) -> dict[str, tuple]:
 
 
 @pytest.fixture
+def pagefind_runs(monkeypatch) -> list[Path]:
+    """The scratch site of every Pagefind run of the test (the real Pagefind still runs)."""
+    import akhbar.search
+
+    runs: list[Path] = []
+    real = akhbar.search._run_pagefind
+
+    def counting(site: Path, bundle: Path, cancelled) -> None:  # noqa: ANN001
+        runs.append(site)
+        real(site, bundle, cancelled)
+
+    monkeypatch.setattr(akhbar.search, "_run_pagefind", counting)
+    return runs
+
+
+@pytest.fixture
 def tree_snapshot():
     return snapshot
 

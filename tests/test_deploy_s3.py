@@ -210,7 +210,11 @@ def test_the_server_dying_mid_way_keeps_finished_phases(s3, site):
     assert code == 0, err
     assert f": {len(kinds[PAGES]) + len(kinds[FEEDS])} uploaded (" in out
     rewritten = {k for k, e in objects(s3, bucket).items() if e["LastModified"] >= since}
-    assert rewritten == kinds[PAGES] | kinds[FEEDS] | {MANIFEST_NAME}
+    # Not one asset sent again. (Every page and feed was, as the count above says; but a page that had
+    # reached the server just before it was killed may keep that first upload's LastModified when the
+    # same bytes arrive again: SeaweedFS did so once, so the dates of pages are not asserted.)
+    assert not rewritten & kinds[ASSETS]
+    assert rewritten <= kinds[PAGES] | kinds[FEEDS] | {MANIFEST_NAME} and MANIFEST_NAME in rewritten
     assert remote_manifest(s3, bucket) == built
 
 

@@ -186,19 +186,6 @@ def project(tmp_path: Path) -> Path:
     return copy_sample(tmp_path / "site")
 
 
-@pytest.fixture
-def pagefind_runs(monkeypatch) -> list[Path]:
-    runs: list[Path] = []
-    real = akhbar.search._run_pagefind
-
-    def counting(site: Path, bundle: Path, cancelled) -> None:  # noqa: ANN001
-        runs.append(site)
-        real(site, bundle, cancelled)
-
-    monkeypatch.setattr(akhbar.search, "_run_pagefind", counting)
-    return runs
-
-
 def test_the_index_is_built_again_only_when_an_article_page_changed(project, tmp_path, pagefind_runs):
     config, output = load_config(project), tmp_path / "out"
     _, state, _ = build(config, output)

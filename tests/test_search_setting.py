@@ -11,10 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-import pytest
 from conftest import copy_project
 
-import akhbar.search
 from akhbar.config import load_config
 from akhbar.pipeline import build
 from akhbar.serve import INDEX_QUIET
@@ -26,20 +24,6 @@ def set_search(root: Path, enabled: bool) -> None:
     path = root / "site_config.toml"
     text = path.read_text(encoding="utf-8").replace(OFF, "")
     path.write_text(text if enabled else text + OFF, encoding="utf-8")
-
-
-@pytest.fixture
-def pagefind_runs(monkeypatch) -> list[Path]:
-    """Every Pagefind run of the test (the real one runs)."""
-    runs: list[Path] = []
-    real = akhbar.search._run_pagefind
-
-    def counting(site: Path, bundle: Path, cancelled) -> None:  # noqa: ANN001
-        runs.append(site)
-        real(site, bundle, cancelled)
-
-    monkeypatch.setattr(akhbar.search, "_run_pagefind", counting)
-    return runs
 
 
 def crawl(output: Path, base_url: str, parse: Callable) -> tuple[set[str], set[str]]:
