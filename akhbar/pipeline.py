@@ -85,10 +85,10 @@ class BuildState:
         self.__dict__.update({k: v for k, v in saved.items() if k in self.__dict__})
 
 
-NOTHING_CHANGED = "nothing changed"
+NOTHING_CHANGED = "nothing changed"  # the reason of a build that stopped after reading
 # Pages an incremental build renders in memory before writing them in place; past this many (a template
 # changed) it stages a new tree instead, as a cold build does.
-IN_PLACE_MAX = 2000  # the reason of a build that stopped after reading
+IN_PLACE_MAX = 2000
 
 
 @dataclass(frozen=True)

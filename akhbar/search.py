@@ -150,7 +150,8 @@ def build_index(specs: Iterable[PageSpec], rendered: Iterable[OutputFile], outpu
     from `rendered`, the others from `output`."""
     parts = shards(specs)
     if only is not None:
-        parts = {name: pages for name, pages in parts.items() if name in set(only)}
+        chosen = set(only)
+        parts = {name: pages for name, pages in parts.items() if name in chosen}
     fresh = {f.rel_path: f.data for f in rendered}
     cancelled = cancelled or (lambda: False)
     files: list[OutputFile] = []
