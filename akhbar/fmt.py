@@ -64,7 +64,7 @@ class Formatter:
         """Normalized text of one article file, or raise `AkhbarError` if it cannot be parsed."""
         from .model import SourceFile
 
-        raw = parse_article(SourceFile(path, rel, text), self.config.tz)
+        raw = parse_article(SourceFile(str(path), rel, text), self.config.tz)
         if isinstance(raw, list):
             raise AkhbarError(raw)
         result = FmtResult(text)

@@ -128,7 +128,9 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
     photo cache). The state that comes back still describes the output as the last build left it.
     """
     # The state carried in holds millions of long-lived objects; without this, the collector's full
-    # passes, set off by the build's own allocations, would walk all of them again and again.
+    # passes, set off by the build's own allocations, would walk all of them again and again. (What a
+    # caller froze, as `cache.load` does, stays frozen.)
+    thaw = not gc.get_freeze_count()
     gc.freeze()
     try:
         try:
@@ -140,7 +142,8 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
             return _build(config, output, drafts, progress, None, jobs, strict, index_search, cancelled,
                           trust_output or not write, None, write, reason="a cached body was damaged: everything is built")
     finally:
-        gc.unfreeze()
+        if thaw:
+            gc.unfreeze()
 
 
 def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | None,
@@ -170,17 +173,27 @@ def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | 
     state.sources, reread = read_sources(config, before, state.renderer, jobs, progress, touched)
     gone = tuple(sorted(shown(Path(p), config.root) for p in before.keys() - state.sources.keys()))
     _stop_if(cancelled)
-    with ThreadPoolExecutor(1) as pool:
-        # Listing the output folder is mostly system calls, which run while this thread works on. (Started
-        # after reading, which may fork: a process should not fork while it has other threads.)
-        if not incremental:
-            on_disk: Callable[[], dict[str, Stamp]] = dict
-        elif trust_output:
-            on_disk = state.stamps.copy
-        else:
-            on_disk = pool.submit(scan_output, output).result
+    # Listing the output folder is mostly system calls, which run in a thread while this one works on.
+    # A process should not fork while it has other threads: the thread starts after reading (which may
+    # fork) and is gone once its answer is taken, before photos are encoded or pages rendered (which may).
+    pool = ThreadPoolExecutor(1)
+    if not incremental:
+        on_disk: Callable[[], dict[str, Stamp]] = dict
+    elif trust_output:
+        on_disk = state.stamps.copy
+    else:
+        listing = pool.submit(scan_output, output)
+
+        def on_disk() -> dict[str, Stamp]:
+            try:
+                return listing.result()
+            finally:
+                pool.shutdown()
+    try:
         return _build_with(config, output, drafts, state, reread, gone, jobs, start, reason, incremental, on_disk,
                            strict, index_search, cancelled, write)
+    finally:
+        pool.shutdown()
 
 
 def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildState, reread: list[str],
@@ -223,6 +236,7 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
     photo_jobs = _photo_jobs(config, site.articles)
     photo_cache = cache_dir(config.root) / "images"
     workers = jobs or os.cpu_count() or 1
+    on_disk = scan()
     if write:
         encoded, failed = images.encode_missing(photo_jobs, photo_cache, config.images, workers)
     else:
@@ -236,7 +250,6 @@ def _build_with(config: SiteConfig, output: Path, drafts: bool, state: BuildStat
         return _checked(renderer, specs, fingerprints, state, workers,
                         (len(site.articles), start, problems, reason, reread))
     # Trust the output only where it still is exactly what the last build left there.
-    on_disk = scan()
     intact = {rel for rel, stamp in state.stamps.items() if on_disk.get(rel) == stamp}
     changed = [s for s in specs if s.rel_path not in intact or state.pages.get(s.rel_path) != fingerprints[s.rel_path]]
     # A part of the search index is built again only when one of its article pages changed, or its files
@@ -336,23 +349,44 @@ def summary(state: BuildState) -> Summary | None:
                    tuple(p for e in state.built.values() for p in e.problems if p.warning))
 
 
-def unchanged(config: SiteConfig, output: Path, drafts: bool, last: Summary | None) -> BuildReport | None:
-    """The report of a build with nothing to do, when the files show that nothing changed since the build
-    `last` summarizes: the same generator, settings, theme, article files (and their photos) and output
-    files. None: a build must look closer."""
+@dataclass(frozen=True)
+class Glance:
+    """What the files show, compared with the build a `Summary` describes (`glance`)."""
+
+    report: BuildReport | None  # nothing changed: that build's report, and nothing to do
+    sources: list[tuple[str, Stamp]] | None = None  # every article file with its stamp, if listed
+    output: dict[str, Stamp] | None = None  # the output's files with their stamps, if listed
+
+    def touched(self, state: BuildState) -> set[str] | None:
+        """The article files that may differ from what `state` read: `build`'s `touched`, so the build
+        need not list the archive again."""
+        if self.sources is None:
+            return None
+        found = dict(self.sources)
+        return {path for path, stamp in found.items()
+                if (e := state.sources.get(path)) is None or e.stamp != stamp} | (state.sources.keys() - found.keys())
+
+    def output_is(self, state: BuildState) -> bool:
+        """Whether the output is as `state` says the last build left it: `build`'s `trust_output`."""
+        return self.output is not None and self.output == state.stamps
+
+
+def glance(config: SiteConfig, output: Path, drafts: bool, last: Summary | None) -> Glance:
+    """A look at the files alone: when they show that nothing changed since the build `last` summarizes
+    (the same generator, settings, theme, article files, their photos and output files), that build's
+    report; else what was listed on the way, for the build that must look closer."""
     start = time.perf_counter()
     if last is None or not output.is_dir() or _keys(config, output, drafts) != last.keys:
-        return None
+        return Glance(None)
     if _theme_inputs(config)[3] != last.inputs:
-        return None
+        return Glance(None)
     found = discover_stamped(config.content_dir)
-    if len(found) != len(last.sources) or any(last.sources.get(path, (None,))[0] != stamp for path, stamp in found):
-        return None
-    if any(images.stamp_of(Path(photo)) != stamp for _, photos in last.sources.values() for photo, stamp in photos):
-        return None
-    if scan_output(output) != last.stamps:
-        return None
-    return BuildReport(last.counts[0], last.counts[1], 0, 0, time.perf_counter() - start, last.warnings)
+    on_disk = scan_output(output)
+    same = (len(found) == len(last.sources) and all(last.sources.get(path, (None,))[0] == stamp for path, stamp in found)
+            and not any(images.stamp_of(Path(photo)) != stamp for _, photos in last.sources.values() for photo, stamp in photos))
+    if not same or on_disk != last.stamps:
+        return Glance(None, found, on_disk)
+    return Glance(BuildReport(last.counts[0], last.counts[1], 0, 0, time.perf_counter() - start, last.warnings))
 
 
 def _checked(renderer: PageRenderer, specs: list[PageSpec], fingerprints: dict[str, str], state: BuildState,

@@ -101,7 +101,7 @@ def load_source(path: Path, root: Path) -> SourceFile | Problem:
         return Problem(rel, line, "is not UTF-8 text; save the file with UTF-8 encoding",
                        fa="این پرونده UTF-8 نیست؛ آن را با رمزگذاری UTF-8 ذخیره کنید.")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return SourceFile(path, rel, _CONTROL.sub("", text) if _CONTROL.search(text) else text)
+    return SourceFile(str(path), rel, _CONTROL.sub("", text) if _CONTROL.search(text) else text)
 
 
 # Control characters (other than tab and newline) and non-characters: pasted in from other programs,

@@ -25,7 +25,7 @@ def pair(slug: str, date: str, tags=(), section=None, province=None, news_id=Non
     rel = rel or f"content/{slug}.md"
     meta = FrontMatter(title=title or slug, date=parse_date(date, TEHRAN), slug=slug, tags=tuple(tags),
                        section=section, province=province, news_id=news_id, lines=lines or {})
-    raw = RawArticle(SourceFile(Path("/site") / rel, rel, ""), meta, "متن", 6)
+    raw = RawArticle(SourceFile(f"/site/{rel}", rel, ""), meta, "متن", 6)
     terms = {"tags": tuple(tags), "section": (section,) if section else (), "province": (province,) if province else ()}
     return raw, RenderedBody(title=title or slug, lead="", terms=terms, html="<p>متن</p>")
 
@@ -267,7 +267,7 @@ def renderer() -> BodyRenderer:
 def raw(text: str) -> RawArticle:
     from akhbar.read import parse_article
 
-    result = parse_article(SourceFile(Path("/site/content/x.md"), "content/x.md", text), TEHRAN)
+    result = parse_article(SourceFile("/site/content/x.md", "content/x.md", text), TEHRAN)
     assert isinstance(result, RawArticle), result
     return result
 

@@ -227,3 +227,31 @@ def test_a_build_with_nothing_to_do_needs_only_the_summary_and_notices_every_cha
         assert "why: nothing changed" in cli("--root", project, "build", "--output", out, "--explain").out, name
     assert cli("--root", project, "build", "--output", fresh, "--no-cache").code == 0
     assert contents(out) == contents(fresh)
+
+
+def test_a_rebuild_reads_only_what_the_summary_shows_changed_even_after_a_check(project, tmp_path, cli):
+    """What the first look at the files listed is what the build works from: the articles whose stamps
+    differ from the state (one `check` already read is not read again), new and deleted ones, and an output
+    changed by hand. The result is the bytes of a clean build."""
+    out, fresh = project / "output", tmp_path / "fresh"  # (the output `check` looks at)
+    assert cli("--root", project, "build").code == 0
+    checked = project / "content/1399/covid-19-public-transport.md"
+    checked.write_text(checked.read_text(encoding="utf-8") + "\nبند تازه.\n", encoding="utf-8")
+    assert cli("--root", project, "check").code == 0  # its state has read this edit; the output has not got it
+    edited = project / "content/1401/tehran-shomal-freeway-tunnel.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nبند دیگر.\n", encoding="utf-8")
+    (project / "content/1403/new.md").write_text(
+        '---\ntitle: "خبر تازه"\ndate: 1403-06-01 08:00\n---\nمتن خبر تازه.\n', encoding="utf-8")
+    (project / "content/1398/lorestan-flood-bridges.md").unlink()
+    (out / "404.html").write_text("x", encoding="utf-8")
+    (out / "robots.txt").write_text("x", encoding="utf-8")  # (a file no change of the articles renders again)
+
+    run = cli("--root", project, "build", "--explain")
+    assert run.code == 0, run.err
+    assert "why: incremental" in run.out, run.out
+    read = re.search(r"read again \((\d+)\):\n((?:  .*\n)*)", run.out)
+    assert read and sorted(read.group(2).split()) == ["content/1401/tehran-shomal-freeway-tunnel.md",
+                                                      "content/1403/new.md"], run.out
+    assert "content/1398/lorestan-flood-bridges.md" in run.out.split("removed", 1)[1], run.out
+    assert cli("--root", project, "build", "--output", fresh, "--no-cache").code == 0
+    assert contents(out) == contents(fresh)

@@ -385,7 +385,7 @@ def test_tag_variants_land_on_one_term_with_one_display_form():
     keys = tuple(t.key for t in config.taxonomies)
     pairs = []
     for name, text in sources.items():
-        raw = parse_article(SourceFile(Path(f"/x/{name}.md"), f"content/{name}.md", text), config.tz)
+        raw = parse_article(SourceFile(f"/x/{name}.md", f"content/{name}.md", text), config.tz)
         assert not isinstance(raw, list), raw
         pairs.append((raw, renderer.render(raw, keys)))
     site, problems, _ = assemble(config, pairs)

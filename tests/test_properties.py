@@ -338,7 +338,7 @@ def articles(draw) -> str:
 
 
 def _render(text: str):
-    raw = parse_article(SourceFile(Path("/p/content/a.md"), "content/a.md", text), FORMATTER.config.tz)
+    raw = parse_article(SourceFile("/p/content/a.md", "content/a.md", text), FORMATTER.config.tz)
     assert not isinstance(raw, list), raw
     return RENDERER.render(raw, KEYS)
 

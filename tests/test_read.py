@@ -31,7 +31,7 @@ image: /images/qazvin.jpg
 
 
 def parse(text: str, name: str = "content/1397/x.md") -> RawArticle | list[Problem]:
-    return parse_article(SourceFile(Path("/site") / name, name, text), TEHRAN)
+    return parse_article(SourceFile(f"/site/{name}", name, text), TEHRAN)
 
 
 def ok(text: str, name: str = "content/1397/x.md") -> RawArticle:
