@@ -57,7 +57,12 @@ class SpecMemo:
     def spec(self, rel_path: str, make: Callable[..., PageSpec], *inputs: object) -> PageSpec:
         """`make(*inputs)`, or the spec it made last time from equal inputs."""
         old = self._last.get(rel_path)
-        spec = old[1] if old is not None and old[0] == inputs else make(*inputs)  # (tuple ==: identity first)
+        if old is not None and old[0] == inputs:  # (tuple ==: identity first)
+            # The old inputs are kept, not the equal new ones: they are what the spec shows, and the state
+            # then holds one copy (a list page's pager is made anew by every build).
+            self._now[rel_path] = old
+            return old[1]
+        spec = make(*inputs)
         self._now[rel_path] = (inputs, spec)
         return spec
 

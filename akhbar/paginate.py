@@ -28,20 +28,23 @@ def paginate(items: Sequence[Article], size: int, base: str) -> list[Pager]:
 @functools.lru_cache(maxsize=4096)
 def _all_links(base: str, total: int) -> tuple[tuple[PageLink | None, ...], ...]:
     # Kept between builds: a rebuild of a large archive would otherwise redo them for every list page.
+    # One `PageLink` per page of the list, shared by every page that links it: the build's state keeps
+    # them all, and a list's pages each link ~7 of them.
     urls = page_urls(base, total)
-    return tuple(_links(n, urls) for n in range(1, total + 1))
+    targets = tuple(PageLink(n, url) for n, url in enumerate(urls, 1))
+    return tuple(_links(n, targets) for n in range(1, total + 1))
 
 
-def _links(number: int, urls: tuple[str, ...]) -> tuple[PageLink | None, ...]:
+def _links(number: int, targets: tuple[PageLink, ...]) -> tuple[PageLink | None, ...]:
     """The first page, the last, and `NEAR` on each side of `number`; `None` for each gap between them
     (a gap of one page shows that page instead: a «…» would be no shorter)."""
-    total = len(urls)
+    total = len(targets)
     shown = sorted({1, total, *range(max(1, number - NEAR), min(total, number + NEAR) + 1)})
     links: list[PageLink | None] = []
     for n in shown:
         if links and links[-1] is not None and n - links[-1].number == 2:
-            links.append(PageLink(n - 1, urls[n - 2]))
+            links.append(targets[n - 2])
         elif links and links[-1] is not None and n - links[-1].number > 2:
             links.append(None)
-        links.append(PageLink(n, urls[n - 1]))
+        links.append(targets[n - 1])
     return tuple(links)
