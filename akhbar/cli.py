@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -127,19 +128,26 @@ def _build(config, args: argparse.Namespace) -> int:
     else:
         state = None if args.no_cache else cache.load(cached)
         state = state if isinstance(state, BuildState) else None
-        bar = ProgressBar("building")
+        # Until the state is saved again, no collection need walk what was loaded (the first one, right
+        # after loading, would take 0.2 s at 10,000 articles). Thawed at the end: in a process that goes
+        # on (tests, scripts calling `main`), frozen garbage would never be collected.
+        gc.freeze()
         try:
-            # What the glance listed is not listed again (at 10,000 articles, a quarter of an edit's build).
-            report, state, explained = build(config, output, drafts=args.drafts, progress=bar, state=state,
-                                             jobs=args.jobs, strict=args.strict,
-                                             touched=seen.touched(state) if state else None,
-                                             trust_output=bool(state) and seen.output_is(state))
+            bar = ProgressBar("building")
+            try:
+                # What the glance listed is not listed again (at 10,000 articles, a quarter of an edit's build).
+                report, state, explained = build(config, output, drafts=args.drafts, progress=bar, state=state,
+                                                 jobs=args.jobs, strict=args.strict,
+                                                 touched=seen.touched(state) if state else None,
+                                                 trust_output=bool(state) and seen.output_is(state))
+            finally:
+                bar.close()
+            if explained.reason != NOTHING_CHANGED:  # else the cache on disk already says all this state does
+                summarized.unlink(missing_ok=True)  # (a summary must never outlive the state it summarizes)
+                cache.save(cached, state)
+                cache.save(summarized, summary(state))
         finally:
-            bar.close()
-        if explained.reason != NOTHING_CHANGED:  # else the cache on disk already says all this state does
-            summarized.unlink(missing_ok=True)  # (a summary must never outlive the state it summarizes)
-            cache.save(cached, state)
-            cache.save(summarized, summary(state))
+            gc.unfreeze()
     for w in report.warnings:
         print(w, file=sys.stderr)
     if args.explain:
