@@ -203,7 +203,7 @@ class PageRenderer:
         """Every page of `specs`, in order; over `jobs` forked processes when there are many."""
         if jobs > 1 and len(specs) >= PARALLEL_FROM and can_fork():
             chunks = [range(i, min(i + CHUNK, len(specs))) for i in range(0, len(specs), CHUNK)]
-            for files in fork_map(_render_chunk, chunks, (self, specs), jobs):
+            for files in fork_map(_render_chunk, chunks, (self, specs), jobs, renew=RENEW):
                 yield from files
         else:
             for spec in specs:
@@ -212,6 +212,10 @@ class PageRenderer:
 
 PARALLEL_FROM = 500  # pages; below this, forking costs more than it saves
 CHUNK = 64
+# Chunks a set of forked renderers does before new ones take over (workers.fork_map): the pages they
+# touch of the parent's memory (articles next to each other, as pages are in order) are what each worker
+# copies, ~2,000 pages' worth instead of the whole site's (~750 MB per worker at 100,000 articles).
+RENEW = 32
 
 
 def _render_chunk(shared: tuple[PageRenderer, Sequence[PageSpec]], indices: range) -> list[OutputFile]:

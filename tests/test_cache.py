@@ -27,11 +27,13 @@ def contents(root: Path) -> dict[str, str]:
 
 @pytest.fixture
 def forking(monkeypatch):
-    """Send even the small sample site through the worker pools (reading and rendering)."""
+    """Send even the small sample site through the worker pools (reading and rendering), the renderers
+    replaced by fresh ones every few chunks."""
     monkeypatch.setattr(akhbar.sources, "PARALLEL_FROM", 1)
     monkeypatch.setattr(akhbar.pages, "PARALLEL_FROM", 1)
     monkeypatch.setattr(akhbar.sources, "CHUNK", 3)
     monkeypatch.setattr(akhbar.pages, "CHUNK", 7)
+    monkeypatch.setattr(akhbar.pages, "RENEW", 2)
 
 
 def test_cold_warm_single_process_and_parallel_builds_write_the_same_bytes(project, tmp_path, cli, forking):
