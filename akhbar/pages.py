@@ -202,9 +202,12 @@ class PageRenderer:
     def render_pages(self, specs: Sequence[PageSpec], jobs: int) -> Iterator[OutputFile]:
         """Every page of `specs`, in order; over `jobs` forked processes when there are many."""
         if jobs > 1 and len(specs) >= PARALLEL_FROM and can_fork():
-            chunks = [range(i, min(i + CHUNK, len(specs))) for i in range(0, len(specs), CHUNK)]
-            for files in fork_map(_render_chunk, chunks, (self, specs), jobs, renew=RENEW):
-                yield from files
+            for wave in _waves(specs):
+                if isinstance(wave, int):
+                    yield self.render_page(specs[wave])
+                    continue
+                for files in fork_map(_render_chunk, wave, (self, specs), jobs):
+                    yield from files
         else:
             for spec in specs:
                 yield self.render_page(spec)
@@ -212,10 +215,49 @@ class PageRenderer:
 
 PARALLEL_FROM = 500  # pages; below this, forking costs more than it saves
 CHUNK = 64
-# Chunks a set of forked renderers does before new ones take over (workers.fork_map): the pages they
-# touch of the parent's memory (articles next to each other, as pages are in order) are what each worker
-# copies, ~2,000 pages' worth instead of the whole site's (~750 MB per worker at 100,000 articles).
-RENEW = 32
+# A forked worker gets its own copy of every memory page of the parent's it touches (showing an article
+# writes its reference count): one that rendered a whole large site would hold a copy of all of it (~750 MB
+# per worker at 100,000 articles). So the pages go in waves, each to newly forked workers, of about this
+# many articles shown: an article page counts one (its neighbours are the next pages'), a list or a feed
+# each article it lists (a tag's articles lie all over the archive, and over memory). A page that shows
+# more than that by itself (a sitemap: every page's date) is rendered by the parent, between waves.
+WAVE = 4096
+
+
+def _shown(spec: PageSpec) -> int:
+    pager = spec.context.get("pager")
+    if pager is not None:
+        return len(pager.items)
+    entries = spec.context.get("entries")
+    return 1 if entries is None else len(entries)
+
+
+def _waves(specs: Sequence[PageSpec]) -> Iterator[list[range] | int]:
+    """The indices of `specs` in order: waves of chunks, each of about `WAVE` articles shown, and alone
+    (an int) each page that shows more."""
+    wave: list[range] = []
+    start = shown = 0
+    for i, spec in enumerate(specs):
+        weight = _shown(spec)
+        if weight >= WAVE:
+            if i > start:
+                wave.append(range(start, i))
+            if wave:
+                yield wave
+            yield i
+            wave, start, shown = [], i + 1, 0
+            continue
+        shown += weight
+        if i + 1 - start == CHUNK:
+            wave.append(range(start, i + 1))
+            start = i + 1
+            if shown >= WAVE:
+                yield wave
+                wave, shown = [], 0
+    if start < len(specs):
+        wave.append(range(start, len(specs)))
+    if wave:
+        yield wave
 
 
 def _render_chunk(shared: tuple[PageRenderer, Sequence[PageSpec]], indices: range) -> list[OutputFile]:

@@ -27,18 +27,10 @@ def _call(fn: Callable[[Any, Any], Any], chunk: Any) -> Any:
     return fn(_shared, chunk)
 
 
-def fork_map(fn: Callable[[Any, Any], Any], chunks: Sequence[Any], shared: Any, jobs: int,
-             renew: int = 0) -> Iterator[Any]:
+def fork_map(fn: Callable[[Any, Any], Any], chunks: Sequence[Any], shared: Any, jobs: int) -> Iterator[Any]:
     """`fn(shared, chunk)` for each chunk in `jobs` forked processes; results in the chunks' order.
 
-    `fn` must be a module-level function (it is sent to the workers by name). `renew`: after that many
-    chunks, the workers exit and new ones are forked for the next ones. A forked worker gets its own copy
-    of every memory page of the parent's it touches (reading an object writes its reference count), so
-    one that went over a whole large site would end up holding a copy of all of it; fresh workers start
-    again from none."""
+    `fn` must be a module-level function (it is sent to the workers by name)."""
     ctx = multiprocessing.get_context("fork")
-    step = renew or len(chunks) or 1
-    for start in range(0, len(chunks), step):
-        wave = chunks[start : start + step]
-        with ProcessPoolExecutor(min(jobs, len(wave)), mp_context=ctx, initializer=_init, initargs=(shared,)) as pool:
-            yield from pool.map(_call, [fn] * len(wave), wave)
+    with ProcessPoolExecutor(max(1, min(jobs, len(chunks))), mp_context=ctx, initializer=_init, initargs=(shared,)) as pool:
+        yield from pool.map(_call, [fn] * len(chunks), chunks)

@@ -33,7 +33,7 @@ def forking(monkeypatch):
     monkeypatch.setattr(akhbar.pages, "PARALLEL_FROM", 1)
     monkeypatch.setattr(akhbar.sources, "CHUNK", 3)
     monkeypatch.setattr(akhbar.pages, "CHUNK", 7)
-    monkeypatch.setattr(akhbar.pages, "RENEW", 2)
+    monkeypatch.setattr(akhbar.pages, "WAVE", 30)
 
 
 def test_cold_warm_single_process_and_parallel_builds_write_the_same_bytes(project, tmp_path, cli, forking):
@@ -268,3 +268,30 @@ def test_a_rebuild_reads_only_what_the_summary_shows_changed_even_after_a_check(
     assert "content/1398/lorestan-flood-bridges.md" in run.out.split("removed", 1)[1], run.out
     assert cli("--root", project, "build", "--output", fresh, "--no-cache").code == 0
     assert contents(out) == contents(fresh)
+
+
+def test_forked_rendering_goes_in_bounded_waves_and_the_parent_renders_a_sitemap_sized_page():
+    """Each set of forked renderers shows about `WAVE` articles (it copies what it touches of the parent's
+    memory); every page is rendered once, in order; a page showing more than a wave (a sitemap) is the
+    parent's own."""
+    from akhbar.model import Pager, PageSpec
+    from akhbar.pages import CHUNK, WAVE, _shown, _waves
+
+    def article() -> PageSpec:
+        return PageSpec("a", "article.html", {"page_url": "a"})
+
+    def listing(n: int) -> PageSpec:
+        return PageSpec("l", "list.html", {"pager": Pager(1, 1, tuple(range(n)), "l", None, None, ())})
+
+    sitemap = PageSpec("sitemap.xml", "sitemap.xml", {"entries": tuple(range(WAVE * 3))})
+    specs = [article()] * (WAVE * 2 + 5) + [listing(20)] * 1000 + [sitemap, article(), sitemap] + [listing(3)] * 70
+    plan = list(_waves(specs))
+    order = [i for w in plan for i in ([w] if isinstance(w, int) else [j for chunk in w for j in chunk])]
+    assert order == list(range(len(specs)))
+    alone = [w for w in plan if isinstance(w, int)]
+    assert [specs[i] for i in alone] == [sitemap, sitemap]
+    waves = [w for w in plan if not isinstance(w, int)]
+    assert len(waves) > 6
+    for wave in waves:
+        assert all(len(chunk) <= CHUNK for chunk in wave)
+        assert sum(_shown(specs[j]) for chunk in wave for j in chunk) < WAVE + CHUNK * 20
