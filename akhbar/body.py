@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -81,7 +82,8 @@ class BodyRenderer:
                                   self.prose_text(meta.image_caption or "", on), meta.lines.get("image", 1), "lead photo")
         opening = first_paragraph(html)
         lead = self.prose_text(meta.lead, on) if meta.lead else opening
-        terms = {key: tuple(self.prose_text(v, on) for v in term_values(meta, key)) for key in term_keys}
+        # Interned: a tag is on thousands of articles, and the state (or a worker's chunk) then holds it once.
+        terms = {key: tuple(sys.intern(self.prose_text(v, on)) for v in term_values(meta, key)) for key in term_keys}
         body = RenderedBody(title=self.prose_text(meta.title, on), lead=lead, terms=terms, html=html,
                             lead_in_body=" ".join(lead.split()) == opening, picture=picture,
                             pictures=tuple(ctx.pictures) if ctx else (),

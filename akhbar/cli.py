@@ -139,7 +139,7 @@ def _build(config, args: argparse.Namespace) -> int:
                 report, state, explained = build(config, output, drafts=args.drafts, progress=bar, state=state,
                                                  jobs=args.jobs, strict=args.strict,
                                                  touched=seen.touched(state) if state else None,
-                                                 trust_output=bool(state) and seen.output_is(state))
+                                                 trust_output=bool(state) and seen.output_is(state), once=True)
             finally:
                 bar.close()
             if explained.reason != NOTHING_CHANGED:  # else the cache on disk already says all this state does
@@ -176,7 +176,7 @@ def _check(config, args: argparse.Namespace) -> int:
     try:
         report, state, explained = build(config, config.root / "output", progress=bar,
                                          state=state if isinstance(state, BuildState) else None, jobs=args.jobs,
-                                         strict=args.strict, write=False)
+                                         strict=args.strict, write=False, once=True)
     finally:
         bar.close()
     if explained.read and not args.no_cache:

@@ -197,6 +197,13 @@ class TextNormalizer:
             if self.config.restore_joints:
                 _ = self._joints.morph
 
+    def release(self) -> None:
+        """Let go of hazm and the word lists (~80 MB; they load again if needed): a process that will
+        normalize nothing more need not hold them while it renders and saves a large site."""
+        for name in ("_hazm", "_joints"):
+            self.__dict__.pop(name, None)
+        self._memo.clear()
+
     def normalize(self, text: str) -> str:
         """Normalize one run of prose, keeping its leading and trailing whitespace."""
         if not text or text.isspace():

@@ -111,7 +111,7 @@ def _keys(config: SiteConfig, output: Path, drafts: bool) -> tuple[str, str]:
 def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Progress | None = None,
           state: BuildState | None = None, jobs: int = 0, strict: bool = False, index_search: bool = True,
           cancelled: Callable[[], bool] | None = None, trust_output: bool = False,
-          touched: Collection[str] | None = None, write: bool = True,
+          touched: Collection[str] | None = None, write: bool = True, once: bool = False,
           ) -> tuple[BuildReport, BuildState, Explanation]:
     """Build into `output`. On any problem, raise with every problem found and touch nothing.
 
@@ -126,6 +126,9 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
     `write` false is `check`: everything a build reads and validates, every page it would render anew
     rendered in memory, photos not yet encoded decoded, and nothing written (neither the output nor the
     photo cache). The state that comes back still describes the output as the last build left it.
+
+    `once`: this process builds no more (the command line): what only a next build in it would reuse
+    (hazm's lexicons) is let go as soon as the articles are read.
     """
     # The state carried in holds millions of long-lived objects; without this, the collector's full
     # passes, set off by the build's own allocations, would walk all of them again and again. (What a
@@ -135,12 +138,13 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
     try:
         try:
             return _build(config, output, drafts, progress, state, jobs, strict, index_search, cancelled,
-                          trust_output or not write, touched, write)
+                          trust_output or not write, touched, write, once)
         except StaleBodyError:
             # A body the state names is missing or damaged in `.cache/bodies/`: nothing was written yet,
             # and the sources say what it should be.
             return _build(config, output, drafts, progress, None, jobs, strict, index_search, cancelled,
-                          trust_output or not write, None, write, reason="a cached body was damaged: everything is built")
+                          trust_output or not write, None, write, once,
+                          reason="a cached body was damaged: everything is built")
     finally:
         if thaw:
             gc.unfreeze()
@@ -149,7 +153,7 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
 def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | None,
            state: BuildState | None, jobs: int, strict: bool, index_search: bool,
            cancelled: Callable[[], bool] | None, trust_output: bool, touched: Collection[str] | None, write: bool,
-           reason: str = "no cache: everything is built") -> tuple[BuildReport, BuildState, Explanation]:
+           once: bool = False, reason: str = "no cache: everything is built") -> tuple[BuildReport, BuildState, Explanation]:
     start = time.perf_counter()
     check_output(output, config.root, (config.content_dir, config.theme_dir))
     body_key, page_key = _keys(config, output, drafts)
@@ -171,6 +175,8 @@ def _build(config: SiteConfig, output: Path, drafts: bool, progress: Progress | 
     if reason != "incremental":
         touched = None  # a state that was just replaced knows no files to compare with
     state.sources, reread = read_sources(config, before, state.renderer, jobs, progress, touched)
+    if once:
+        state.renderer.normalizer.release()
     gone = tuple(sorted(shown(Path(p), config.root) for p in before.keys() - state.sources.keys()))
     _stop_if(cancelled)
     # Listing the output folder is mostly system calls, which run in a thread while this one works on.

@@ -55,7 +55,10 @@ def load_entry(path: Path, stamp: Stamp, old: SourceEntry | None, config: SiteCo
     if isinstance(raw, list):
         return SourceEntry(stamp, digest, None, raw, None), True
     body, problems, photos = renderer.render_article(raw, keys)
-    slim = dataclasses.replace(raw, source=dataclasses.replace(raw.source, text=""), body="")
+    # What only rendering the body reads goes: the state keeps every entry (~100 bytes a field at 100,000).
+    meta = dataclasses.replace(raw.meta, title="", lead=None, tags=(), section=None, province=None,
+                               image_alt=None, image_caption=None)
+    slim = dataclasses.replace(raw, source=dataclasses.replace(raw.source, text=""), meta=meta, body="")
     return SourceEntry(stamp, digest, slim, problems, body, tuple(sorted(photos.items()))), True
 
 
