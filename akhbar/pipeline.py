@@ -132,7 +132,7 @@ def build(config: SiteConfig, output: Path, drafts: bool = False, progress: Prog
     """
     # The state carried in holds millions of long-lived objects; without this, the collector's full
     # passes, set off by the build's own allocations, would walk all of them again and again. (What a
-    # caller froze, as `cache.load` does, stays frozen.)
+    # caller froze stays frozen: the command line keeps its loaded state frozen until it is saved.)
     thaw = not gc.get_freeze_count()
     gc.freeze()
     try:
