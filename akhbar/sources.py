@@ -62,10 +62,17 @@ def load_entry(path: Path, stamp: Stamp, old: SourceEntry | None, config: SiteCo
     return SourceEntry(stamp, digest, slim, problems, body, tuple(sorted(photos.items()))), True
 
 
-def _load_chunk(shared: tuple[SiteConfig, BodyRenderer, tuple[str, ...]],
-                items: list[tuple[str, Stamp]]) -> list[tuple[str, SourceEntry, bool]]:
-    config, renderer, keys = shared
-    return [(path, *load_entry(Path(path), stamp, None, config, renderer, keys)) for path, stamp in items]
+def _load_chunk(shared: tuple[SiteConfig, BodyRenderer, tuple[str, ...], dict[str, SourceEntry]],
+                items: list[tuple[str, Stamp]]) -> list[tuple[str, Stamp, SourceEntry | None]]:
+    """Each file's entry, or None where the file's text is what `previous` has (a checkout, a copy or a
+    `touch` gave it a new mtime): the parent then keeps its own entry, and the objects in it, whose
+    identity the later stages compare by."""
+    config, renderer, keys, previous = shared
+    results: list[tuple[str, Stamp, SourceEntry | None]] = []
+    for path, stamp in items:
+        entry, was_read = load_entry(Path(path), stamp, previous.get(path), config, renderer, keys)
+        results.append((path, stamp, entry if was_read else None))
+    return results
 
 
 def read_sources(config: SiteConfig, previous: dict[str, SourceEntry], renderer: BodyRenderer,
@@ -87,7 +94,7 @@ def read_sources(config: SiteConfig, previous: dict[str, SourceEntry], renderer:
     reread: list[str] = []
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1 and len(todo) >= PARALLEL_FROM and can_fork():
-        results = _parallel(todo, config, renderer, keys, jobs, progress)
+        results = _parallel(todo, config, renderer, keys, previous, jobs, progress)
     else:
         results = []
         for i, (path, stamp) in enumerate(todo, 1):
@@ -117,13 +124,15 @@ def _restamped(previous: dict[str, SourceEntry], touched: Collection[str]) -> li
     return sorted(stamps.items())
 
 
-def _parallel(todo: list[tuple[str, Stamp]], config: SiteConfig, renderer: BodyRenderer,
-              keys: tuple[str, ...], jobs: int, progress: Progress | None) -> list[tuple[str, SourceEntry, bool]]:
+def _parallel(todo: list[tuple[str, Stamp]], config: SiteConfig, renderer: BodyRenderer, keys: tuple[str, ...],
+              previous: dict[str, SourceEntry], jobs: int, progress: Progress | None,
+              ) -> list[tuple[str, SourceEntry, bool]]:
     renderer.normalizer.warm()  # load hazm and the word lists once, before the workers fork
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
     results: list[tuple[str, SourceEntry, bool]] = []
-    for chunk in fork_map(_load_chunk, chunks, (config, renderer, keys), jobs):
-        results.extend(chunk)
+    for chunk in fork_map(_load_chunk, chunks, (config, renderer, keys, previous), jobs):
+        results.extend((path, dataclasses.replace(previous[path], stamp=stamp), False) if entry is None
+                       else (path, entry, True) for path, stamp, entry in chunk)
         if progress:
             progress(len(results), len(todo))
     return results

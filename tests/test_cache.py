@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import warnings
 from pathlib import Path
 
@@ -267,6 +268,32 @@ def test_a_rebuild_reads_only_what_the_summary_shows_changed_even_after_a_check(
                                                       "content/1403/new.md"], run.out
     assert "content/1398/lorestan-flood-bridges.md" in run.out.split("removed", 1)[1], run.out
     assert cli("--root", project, "build", "--output", fresh, "--no-cache").code == 0
+    assert contents(out) == contents(fresh)
+
+
+def test_a_checkout_that_gives_every_article_a_new_mtime_renders_only_the_changed_one(project, tmp_path, cli,
+                                                                                     forking):
+    """CI restores `.cache/` into a fresh clone: every article file has a new mtime and, but for the commit's
+    own edit, the same text. The workers that read the files compare the texts with the cached entries and
+    render only the edited body again; with `output/` not kept either, the pages come from cached bodies."""
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    assert cli("--root", project, "build", "--output", out).code == 0
+    articles = sorted((project / "content").rglob("*.md"))
+    assert len(articles) > 20
+    edited = project / "content/1401/tehran-shomal-freeway-tunnel.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nبند تازه.\n", encoding="utf-8")
+    for checkout, at in (("output kept", 2_000_000_000), ("output not kept", 2_000_000_100)):
+        for article in articles:
+            os.utime(article, (at, at))
+        if checkout == "output not kept":
+            shutil.rmtree(out)
+        run = cli("--root", project, "build", "--output", out, "--jobs", "2", "--explain")
+        assert run.code == 0, run.err
+        assert "why: incremental" in run.out, run.out
+        read = re.search(r"read again \((\d+)\):\n((?:  .*\n)*)", run.out)
+        expected = ["content/1401/tehran-shomal-freeway-tunnel.md"] if checkout == "output kept" else []
+        assert read and read.group(2).split() == expected, (checkout, run.out)
+    assert cli("--root", project, "build", "--output", fresh, "--no-cache", "--jobs", "1").code == 0
     assert contents(out) == contents(fresh)
 
 
