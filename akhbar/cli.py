@@ -172,14 +172,17 @@ def _check(config, args: argparse.Namespace) -> int:
 
     cached = cache.cache_file(config.root)
     state = None if args.no_cache else cache.load(cached)
+    state = state if isinstance(state, BuildState) else None
+    loaded = state.sources if state else None
     bar = ProgressBar("checking")
     try:
-        report, state, explained = build(config, config.root / "output", progress=bar,
-                                         state=state if isinstance(state, BuildState) else None, jobs=args.jobs,
+        report, state, explained = build(config, config.root / "output", progress=bar, state=state, jobs=args.jobs,
                                          strict=args.strict, write=False, once=True)
     finally:
         bar.close()
-    if explained.read and not args.no_cache:
+    # Saved when it read something, or found files with new stamps and the same text (CI's fresh clone):
+    # the build after it then need not compare them again.
+    if state.sources != loaded and not args.no_cache:
         cache.save(cached, state)
     for w in report.warnings:
         print(w, file=sys.stderr)

@@ -297,6 +297,31 @@ def test_a_checkout_that_gives_every_article_a_new_mtime_renders_only_the_change
     assert contents(out) == contents(fresh)
 
 
+def test_a_check_on_a_fresh_checkout_leaves_the_build_nothing_to_read(project, cli, forking, monkeypatch):
+    """CI runs `make check` before `make build`: once the check has compared the newly stamped files with
+    the cache, the build after it opens none of them."""
+    assert cli("--root", project, "build").code == 0
+    for article in (project / "content").rglob("*.md"):
+        os.utime(article, (2_000_000_000, 2_000_000_000))
+    run = cli("--root", project, "check", "--jobs", "2")
+    assert run.code == 0, run.err
+    assert "(0 read, 0 pages rendered)" in run.out, run.out
+    opened: list[str] = []
+    real_open, content = open, str(project / "content")
+
+    def spy(file, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        if str(file).startswith(content):
+            opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", spy)
+    monkeypatch.setattr("io.open", spy)
+    run = cli("--root", project, "build", "--jobs", "1", "--explain")
+    assert run.code == 0, run.err
+    assert "read again (0)" in run.out and "pages rendered (0)" in run.out, run.out
+    assert opened == []
+
+
 def test_forked_rendering_goes_in_bounded_waves_and_the_parent_renders_a_sitemap_sized_page():
     """Each set of forked renderers shows about `WAVE` articles (it copies what it touches of the parent's
     memory); every page is rendered once, in order; a page showing more than a wave (a sitemap) is the
