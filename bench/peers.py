@@ -4,8 +4,9 @@
                           [--timeout 900] [--akhbar-timeout 7200] [--akhbar-search] [--results bench/results/peers.json]
 
 For each N: the corpus.py archive (cached under bench/.work/corpus-N-sSEED/) is converted for each
-peer, then every generator builds it in five scenarios, each `--runs` times: cold (empty output, no
-cache), no-op rebuild, one article edited, one article added, the article template changed. akhbar
+peer, then every generator builds it in six scenarios, each `--runs` times: cold (empty output, no
+cache), no-op rebuild, one article edited, one article added, the article template changed, and a fresh
+checkout (every article file rewritten with a new mtime, the output gone, the caches kept: CI). akhbar
 builds without its search index (`[search] enabled = false`), as the peers make none, unless
 --akhbar-search. Prints one table (akhbar's seconds and MB, each peer's figures and its ratio to
 akhbar's) and merges the run into bench/results/peers.json. Installs what it needs: Pelican into bench/.work/pelican-venv/ (from
@@ -31,9 +32,9 @@ import corpus  # noqa: E402  (sibling scripts, not a package)
 import reload_bench  # noqa: E402
 from peers import convert, generators, measure  # noqa: E402
 
-SCENARIOS = ("cold", "noop", "edit", "add", "template")
+SCENARIOS = ("cold", "noop", "edit", "add", "template", "checkout")
 TITLES = {"cold": "cold build", "noop": "no-op rebuild", "edit": "1 article edited", "add": "1 article added",
-          "template": "template changed"}
+          "template": "template changed", "checkout": "fresh checkout"}
 NOTES = """\
 Notes: each figure is the median of the runs: wall time ("s"), CPU time (user + system, workers
 included: steadier than wall time on a shared machine) and the peak memory of the build's whole
@@ -46,7 +47,8 @@ and normalizes the Persian text; its pages link the first, the last and two page
 their own. Pelican and Hugo get Gregorian dates and tags already folded to one spelling, print the
 text as written, and link first/previous/next/last pages only. Pelican builds cold without its content cache and rebuilds with
 it (filled by one unmeasured build); Hugo has no content cache and rebuilds everything every time.
-akhbar and Hugo use every core, Pelican one."""
+A fresh checkout is what CI starts from: every article file new (a new mtime, the same text but for
+the edits before it), no output, the caches kept. akhbar and Hugo use every core, Pelican one."""
 SEARCH_NOTES = {
     False: "akhbar builds without its search index and search page ([search] enabled = false), as neither peer\n"
            "makes one.",
@@ -214,7 +216,21 @@ class Bench:
                     raise AssertionError(f"{gen.name}: the template change ({marker}) is not on news/{probe}/")
             return check
 
-        for name, change in (("noop", noop), ("edit", edit), ("add", add), ("template", template)):
+        def checkout(i: int):  # noqa: ANN202
+            # What CI starts from: a new clone (every article a new file, so a new mtime), no output, and the
+            # caches the pipeline keeps between runs.
+            for f in sorted((self.project / "content").rglob("*")):
+                if f.is_file():
+                    replace_file(f, f.read_bytes())
+            shutil.rmtree(out, ignore_errors=True)
+
+            def check() -> None:
+                if f"({letters(0)})" not in self.page_of("bench-added-a"):
+                    raise AssertionError(f"{gen.name}: the fresh checkout lost the added article's page")
+            return check
+
+        for name, change in (("noop", noop), ("edit", edit), ("add", add), ("template", template),
+                             ("checkout", checkout)):
             if not scenario(name, change):
                 return result
         result["pages_after"] = generators.check_output(gen.name, out,
