@@ -18,8 +18,8 @@ from .model import Article
 
 # In a <script> element only `</script>` (and `<!--`) can end the data early; escaping every <, > and &
 # (legal JSON escapes) means no article text can, and the JSON still loads to the same strings.
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                              "\u2028": "\\u2028", "\u2029": "\\u2029"})
+# (str.replace, each only when needed: str.translate with this table took ~0.1 ms an article page.)
+_SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def absolute_url(config: SiteConfig, path: str = "") -> str:
@@ -37,7 +37,11 @@ def rfc3339(value: datetime, tz: ZoneInfo) -> str:
 
 def script_json(data: object) -> Markup:
     """JSON that can sit inside <script type="application/ld+json"> whatever the strings hold."""
-    return Markup(json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_SCRIPT_SAFE))
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    for char, escaped in _SCRIPT_SAFE:
+        if char in text:
+            text = text.replace(char, escaped)
+    return Markup(text)
 
 
 def share_image(config: SiteConfig, article: Article | None) -> str | None:

@@ -376,6 +376,11 @@ def test_template_static_and_config_edits_rebuild_through_the_watcher(server: Li
                 "<h1>{{ article.title | isolate }}</h1>", '<h1 data-edited="yes">{{ article.title | isolate }}</h1>', 1),
             encoding="utf-8"),
          lambda: 'data-edited="yes"' in html_of(server.get(ARTICLE_URL)[2])),
+        # (the renderer keeps the menu it rendered: a new _nav.html must not be served the old one)
+        ("the menu's template", lambda: (root / "themes/default/templates/_nav.html").write_text(
+            (root / "themes/default/templates/_nav.html").read_text(encoding="utf-8").replace(
+                '<nav class="site-nav"', '<nav data-edited="menu" class="site-nav"', 1), encoding="utf-8"),
+         lambda: 'data-edited="menu"' in html_of(server.get(ARTICLE_URL)[2])),
         ("a theme static file", lambda: _append(root / "themes/default/static/css/site.css", "\n/* edited */\n"),
          lambda: server.get("/static/css/site.css")[2].endswith(b"/* edited */\n")),
         ("site_config.toml, saved atomically", lambda: _atomic_config_title(root, "پیش‌نمایش تازه"),

@@ -599,3 +599,31 @@ def test_unknown_front_matter_keys_reach_templates(tmp_path, cli, html_parse):
                       (root / "output" / "news" / "kicker" / "index.html").read_text(encoding="utf-8"))
     assert page.root.find("p", cls="kicker").clean_text() == "روتیتر ویژه"
     assert page.root.find("p", cls="reporter").clean_text() == "مریم احمدی"
+
+
+def test_the_menu_marks_the_page_it_links_to_and_is_the_same_on_every_other_page(sample_site):
+    """The header's menu on every page: its own link marked `aria-current` on the home, a section's pages
+    and the archive, no link marked anywhere else, and on all those other pages the very same markup (the
+    renderer renders it once for them: a page must not get another page's marks)."""
+    plain: set[str] = set()
+    marked_on: list[str] = []
+    for rel, page in sorted(sample_site.pages.items()):
+        nav = page.root.find("nav", cls="site-nav")
+        if page.root.find("header", cls="masthead") is None:
+            continue  # a redirect page, with no header
+        assert nav is not None, rel
+        own = rel.removesuffix("index.html")
+        top = [li.find("a") for li in nav.find("ul", cls="wrap").children
+               if getattr(li, "tag", None) == "li" and "menu" not in li.classes]
+        marked = [local(sample_site, a.get("href")) for a in nav.find_all("a") if a.get("aria-current") == "page"]
+        assert marked == ([own] if own in {local(sample_site, a.get("href")) for a in top} else []), rel
+        if marked:
+            marked_on.append(own)
+        else:
+            start = page.source.index('<nav class="site-nav"')
+            plain.add(page.source[start : page.source.index("</nav>", start)])
+    sections = {local(sample_site, a.get("href")) for a in sample_site.page("index.html").root.find(
+        "nav", cls="site-nav").find_all("a")} - {"", "archive/"}
+    assert "" in marked_on and "archive/" in marked_on and sections & set(marked_on), marked_on
+    assert len(plain) == 1
+    assert len(sample_site.pages) - len(marked_on) > 100
