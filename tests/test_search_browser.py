@@ -243,7 +243,7 @@ def test_an_index_in_parts_is_searched_as_one(browser, tmp_path, monkeypatch):
     monkeypatch.setattr(search_module, "SHARD_PAGES", 6)
     root = copy_sample(tmp_path / "site")
     config = load_config(root)
-    build(config, root / "output")
+    build(config, root / "output", jobs=1)  # in one process: the browser's threads are running in this one
     parts = sorted(p.name for p in (root / "output/pagefind").iterdir() if p.is_dir() and p.name[:1].isdigit())
     assert len(parts) >= 2, parts
     with StaticHost(root / "output") as h:
