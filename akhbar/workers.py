@@ -50,7 +50,7 @@ def _threads_gone(limit: float = 0.05) -> None:
 
 def _os_threads() -> int:
     try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            return next((int(line.split()[1]) for line in f if line.startswith("Threads:")), 1)
+        with open("/proc/self/status", "rb") as f:  # (bytes: the process's name may be in any encoding)
+            return next((int(line.split()[1]) for line in f if line.startswith(b"Threads:")), 1)
     except OSError:  # not Linux
         return 1
