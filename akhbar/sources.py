@@ -127,7 +127,12 @@ def _restamped(previous: dict[str, SourceEntry], touched: Collection[str]) -> li
 def _parallel(todo: list[tuple[str, Stamp]], config: SiteConfig, renderer: BodyRenderer, keys: tuple[str, ...],
               previous: dict[str, SourceEntry], jobs: int, progress: Progress | None,
               ) -> list[tuple[str, SourceEntry, bool]]:
-    renderer.normalizer.warm()  # load hazm and the word lists once, before the workers fork
+    # hazm and the word lists load once, before the workers fork, so they share them; but only when some
+    # file is new to the cache. Files that all have cached entries (a fresh clone's new mtimes) mostly
+    # turn out unchanged: the few that changed load the normalizer in their worker, and none loads it
+    # when none changed.
+    if any(path not in previous for path, _ in todo):
+        renderer.normalizer.warm()
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
     results: list[tuple[str, SourceEntry, bool]] = []
     for chunk in fork_map(_load_chunk, chunks, (config, renderer, keys, previous), jobs):

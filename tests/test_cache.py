@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import akhbar.normalize
 import akhbar.pages
 import akhbar.pipeline
 import akhbar.sources
@@ -298,14 +299,24 @@ def test_a_checkout_that_gives_every_article_a_new_mtime_renders_only_the_change
 
 
 def test_a_check_on_a_fresh_checkout_leaves_the_build_nothing_to_read(project, cli, forking, monkeypatch):
-    """CI runs `make check` before `make build`: once the check has compared the newly stamped files with
-    the cache, the build after it opens none of them."""
+    """CI runs `make check` before `make build`: the check compares the newly stamped files with the cache
+    over its workers without loading hazm (no text changed, nothing to normalize), and the build after it
+    opens none of them."""
     assert cli("--root", project, "build").code == 0
     for article in (project / "content").rglob("*.md"):
         os.utime(article, (2_000_000_000, 2_000_000_000))
+    loaded: list[str] = []
+    real_saved = akhbar.normalize.TextNormalizer._saved
+
+    def saved(self, name, make):  # noqa: ANN001, ANN202
+        loaded.append(name)
+        return real_saved(self, name, make)
+
+    monkeypatch.setattr(akhbar.normalize.TextNormalizer, "_saved", saved)
     run = cli("--root", project, "check", "--jobs", "2")
     assert run.code == 0, run.err
     assert "(0 read, 0 pages rendered)" in run.out, run.out
+    assert loaded == []  # (the normalizer's parts load through `_saved`, hazm's first)
     opened: list[str] = []
     real_open, content = open, str(project / "content")
 
